@@ -1,0 +1,58 @@
+"""Assemble the Article from what the stages produced."""
+
+from __future__ import annotations
+
+import math
+
+from ..model import Article
+from ..options import Options
+from .candidates import Choice
+from .classify import Decision
+from .page import Metadata, Page
+from .render import Rendered
+
+_EXCERPT_CHARS = 300
+
+
+def assemble(page: Page, meta: Metadata, rendered: Rendered, choice: Choice,
+             decision: Decision, options: Options) -> Article:
+    """Join metadata, renderings and the removal report into one Article."""
+    words = len(rendered.text.split())
+    confidence = choice.confidence if rendered.text else 0.0
+    return Article(
+        url=page.url,
+        title=meta.title,
+        byline=meta.byline,
+        published=meta.published,
+        modified=meta.modified,
+        site_name=meta.site_name,
+        lang=meta.lang,
+        dir=meta.dir,
+        excerpt=meta.excerpt or _first_paragraph(rendered.text),
+        image=meta.image,
+        canonical_url=meta.canonical_url,
+        text=rendered.text,
+        markdown=rendered.markdown,
+        html=rendered.html,
+        blocks=rendered.blocks,
+        removed=decision.removed,
+        paywalled=meta.paywalled,
+        word_count=words,
+        reading_minutes=math.ceil(words / options.words_per_minute) if words else 0,
+        confidence=confidence,
+    )
+
+
+def empty_article(url: str | None) -> Article:
+    """The result for a document with nothing in it."""
+    return Article(url=url)
+
+
+def _first_paragraph(text: str) -> str | None:
+    first = text.split("\n\n", 1)[0].strip()
+    if not first:
+        return None
+    if len(first) <= _EXCERPT_CHARS:
+        return first
+    cut = first[:_EXCERPT_CHARS].rsplit(" ", 1)[0]
+    return cut + "…"

@@ -1,0 +1,340 @@
+"""Candidates stage: choose the element that holds the article, and how sure we are.
+
+Pure: reads the signals and the tree. Readability's idea (the best-scored container, its
+parent when the parent scores nearly as well, siblings that look like content) checked
+against the semantic hints a page gives: ``itemprop=articleBody`` and ``<article>``
+are candidates weighed by the text under them, not answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborNode
+
+from ..options import Options
+from .page import Page
+from .patterns import ARTICLE_TYPES, FURNITURE_TAGS
+from .signals import NodeStat, Signals, node_weight
+
+_TOP_N = 5
+_SHARED_ANCESTOR_MIN = 3
+_SIBLING_SHARE = 0.2
+_WEIGHT_FULL_CHARS = 500
+_CLIMB_SHARE = 0.8
+_CARD_LINK_CHARS = 120
+_LEAD_LEVELS = 2
+_MIN_BODY_CHARS = 80
+_LEAD_SIBLINGS = 3
+_LEAD_TEXT_CHARS = 600
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """The chosen content root, the siblings left out of it, and the confidence (0–1)."""
+
+    root: LexborNode | None
+    confidence: float = 0.0
+    #: ``mem_id``s of children of ``root`` that are not part of the article.
+    exclude: frozenset[int] = frozenset()
+    reasons: tuple[str, ...] = field(default=())
+    #: A lead figure that sits just before the article container (between headline and
+    #: body), rendered ahead of it so the photo keeps its caption.
+    lead: LexborNode | None = None
+
+    @property
+    def roots(self) -> tuple[LexborNode, ...]:
+        """What render walks, in order."""
+        if self.root is None:
+            return ()
+        return (self.lead, self.root) if self.lead is not None else (self.root,)
+
+
+def choose(page: Page, sig: Signals, options: Options) -> Choice:
+    """Pick the content root from the scored containers."""
+    if not sig.stats:
+        return Choice(root=None)
+    ranked = [stat for stat in _rank(sig) if not _in_furniture(stat.node)]
+    if not ranked:  # only footers and menus hold text: there is no article
+        return Choice(root=None)
+    top = ranked[0]
+    if top.node.tag == "body" and _good_chars(top.node) - sum(
+            _good_chars(n) for n in outermost_furniture(top.node)) < _MIN_BODY_CHARS:
+        return Choice(root=None)  # the body's only text is in menus and footers
+    reasons = [f"top-scored container ({top.score:.0f})"]
+    top = _shared_ancestor(top, ranked, sig, reasons)
+    top = _climb(top, sig, reasons)
+    top = _semantic(page, top, sig, reasons)
+    exclude = _siblings(top, sig)
+    root = top.node
+    if exclude is not None:
+        root = top.node.parent or top.node
+        reasons.append("merged content siblings")
+        excluded = exclude
+    else:
+        excluded = frozenset()
+    wider = _widen(page, root, options)
+    if wider is not None:
+        root, excluded = wider, frozenset()
+        reasons.append("widened: the page's content is spread over several blocks")
+    return Choice(root=root, confidence=_confidence(root, sig), exclude=excluded,
+                  reasons=tuple(reasons), lead=lead_figure(root))
+
+
+def lead_figure(root: LexborNode) -> LexborNode | None:
+    """A <figure> among the elements just before ``root`` (two levels up at most)."""
+    if root.css_first("figure, img") is not None and _starts_with_figure(root):
+        return None
+    node: LexborNode | None = root
+    for _ in range(_LEAD_LEVELS):
+        if node is None or node.tag in ("body", "html"):
+            return None
+        sibling = node.prev
+        steps = 0
+        while sibling is not None and steps < _LEAD_SIBLINGS:
+            if sibling.tag == "figure":
+                return sibling
+            if sibling.is_element_node:
+                found = sibling.css_first("figure")
+                if found is not None and len(sibling.text()) < _LEAD_TEXT_CHARS:
+                    return found
+                steps += 1
+            sibling = sibling.prev
+        node = node.parent
+    return None
+
+
+def _starts_with_figure(root: LexborNode) -> bool:
+    child = root.child
+    while child is not None and not child.is_element_node:
+        child = child.next
+    return child is not None and child.tag in ("figure", "picture", "img")
+
+
+def _widen(page: Page, root: LexborNode, options: Options) -> LexborNode | None:
+    """The ancestor that holds most of the page's text, when ``root`` holds too little.
+
+    Articles concentrate their text in one container; service pages, listings, product
+    pages and forums spread it over sibling sections, cards and posts, where the best
+    single container holds only a part.
+    """
+    body = page.body
+    if body is None:
+        return None
+    total = _good_chars(body) - sum(_good_chars(n) for n in outermost_furniture(body))
+    share = options.article_share if declares_article(page) else options.concentrated_share
+    if total <= 0 or _good_chars(root) >= share * total:
+        return None
+    node = root.parent
+    while node is not None and node.tag not in ("body", "html"):
+        if _good_chars(node) >= share * total:
+            return node
+        node = node.parent
+    return None
+
+
+def declares_article(page: Page) -> bool:
+    """The page says it is one article (JSON-LD Article types or og:type=article)."""
+    if page.meta.get("og:type", "").lower() == "article":
+        return True
+    for obj in page.jsonld:
+        kind = obj.get("@type")
+        kinds = kind if isinstance(kind, list) else [kind]
+        if any(isinstance(k, str) and k in ARTICLE_TYPES for k in kinds):
+            return True
+    return False
+
+
+def outermost_furniture(body: LexborNode) -> list[LexborNode]:
+    """Landmark page furniture (nav, aside, footer) not nested in other furniture."""
+    nodes = body.css("nav, aside, footer")
+    ids = {n.mem_id for n in nodes}
+    out = []
+    for node in nodes:
+        parent = node.parent
+        while parent is not None and parent.mem_id not in ids:
+            parent = parent.parent
+        if parent is None:
+            out.append(node)
+    return out
+
+
+def _good_chars(node: LexborNode) -> int:
+    return _text_chars(node) - link_chars(node)
+
+
+def _rank(sig: Signals) -> list[NodeStat]:
+    by_raw = sorted(sig.stats.values(), key=lambda s: s.score, reverse=True)[: _TOP_N * 2]
+    for stat in by_raw:
+        _finish(stat)
+    return sorted(by_raw, key=lambda s: s.score, reverse=True)
+
+
+def _finish(stat: NodeStat) -> NodeStat:
+    """Scale a raw score by link density and ancestry, once (costs a text() call)."""
+    if not stat.final:
+        if stat.weight > 0:  # a "content" class earns its bonus only with text under it
+            stat.score -= stat.weight * (1 - min(1.0, stat.unit_chars / _WEIGHT_FULL_CHARS))
+        stat.score *= (1 - link_density(stat.node)) * _ancestry_factor(stat.node)
+        stat.final = True
+    return stat
+
+
+def _ancestry_factor(node: LexborNode) -> float:
+    # Content inside a comments section, sidebar or footer loses to content that is not:
+    # Readability removes such branches outright, which loses forum posts.
+    parent = node.parent
+    while parent is not None and parent.tag not in ("body", "html"):
+        if node_weight(parent) < 0 or parent.tag in ("aside", "footer", "nav"):
+            return 0.5
+        parent = parent.parent
+    return 1.0
+
+
+def _in_furniture(node: LexborNode) -> bool:
+    current: LexborNode | None = node
+    while current is not None and current.tag not in ("body", "html"):
+        if current.tag in FURNITURE_TAGS:
+            return True
+        current = current.parent
+    return False
+
+
+def link_density(node: LexborNode) -> float:
+    """Share of a node's text that sits inside links."""
+    text = node.text()
+    total = len(" ".join(text.split()))
+    if not total:
+        return 0.0
+    return min(1.0, link_chars(node) / total)
+
+
+def link_chars(node: LexborNode) -> int:
+    """Characters of link text under ``node``; a link wrapping a long text (a card, a
+    teaser with its summary) counts as content, not as a link."""
+    total = 0
+    for link in node.css("a"):
+        size = len(" ".join(link.text().split()))
+        if size < _CARD_LINK_CHARS:
+            total += size
+    return total
+
+
+def _shared_ancestor(top: NodeStat, ranked: list[NodeStat], sig: Signals,
+                     reasons: list[str]) -> NodeStat:
+    # When several strong candidates sit under one ancestor, the article is that ancestor
+    # (e.g. a story split into several <div>s by ads).
+    close = [s for s in ranked[1:_TOP_N + 1] if s.score >= 0.75 * top.score
+             and not _contains(s.node, top.node) and not _contains(top.node, s.node)]
+    if len(close) < _SHARED_ANCESTOR_MIN:
+        return top
+    close_ids = [_ancestor_ids(s.node) for s in close]
+    parent = top.node.parent
+    while parent is not None and parent.tag not in ("body", "html"):
+        shared = sum(1 for ids in close_ids if parent.mem_id in ids)
+        if shared >= _SHARED_ANCESTOR_MIN:
+            reasons.append("ancestor shared by strong candidates")
+            return sig.stats.get(parent.mem_id) or NodeStat(parent, top.score, 0)
+        parent = parent.parent
+    return top
+
+
+def _ancestor_ids(node: LexborNode) -> set[int]:
+    ids = set()
+    parent = node.parent
+    while parent is not None:
+        ids.add(parent.mem_id)
+        parent = parent.parent
+    return ids
+
+
+def _climb(top: NodeStat, sig: Signals, reasons: list[str]) -> NodeStat:
+    # Readability: walk up while parents keep a good part of the score; take a parent that
+    # scores higher than the child (the child was one part of a larger article).
+    last = top.score
+    threshold = last / 3
+    parent = top.node.parent
+    while parent is not None and parent.tag not in ("body", "html"):
+        stat = sig.stats.get(parent.mem_id)
+        if stat is not None:
+            _finish(stat)
+            if stat.score < threshold:
+                break
+            if stat.score > last and stat.score >= _CLIMB_SHARE * top.score:
+                reasons.append("parent scores higher")
+                return stat
+            last = stat.score
+        parent = parent.parent
+    return top
+
+
+def _semantic(page: Page, top: NodeStat, sig: Signals, reasons: list[str]) -> NodeStat:
+    body = page.body
+    if body is None:
+        return top
+    marked = body.css('[itemprop="articleBody"], [itemprop="articlebody"]')
+    if len(marked) != 1:
+        return top
+    node = marked[0]
+    chosen = _text_chars(top.node)
+    mass = _text_chars(node)
+    if _contains(node, top.node) or (_contains(top.node, node) and mass >= 0.6 * chosen):
+        reasons.append("itemprop=articleBody")
+        return sig.stats.get(node.mem_id) or NodeStat(node, top.score, 0)
+    return top
+
+
+def _siblings(top: NodeStat, sig: Signals) -> frozenset[int] | None:
+    """Siblings to leave out when some siblings also look like article content."""
+    parent = top.node.parent
+    if parent is None or parent.tag in ("body", "html"):
+        return None
+    threshold = max(10.0, top.score * _SIBLING_SHARE)
+    keep_any = False
+    exclude = set()
+    for child in parent.iter():
+        if child.mem_id == top.node.mem_id:
+            continue
+        if _sibling_is_content(child, sig, threshold):
+            keep_any = True
+        else:
+            exclude.add(child.mem_id)
+    return frozenset(exclude) if keep_any else None
+
+
+def _sibling_is_content(node: LexborNode, sig: Signals, threshold: float) -> bool:
+    stat = sig.stats.get(node.mem_id)
+    if stat is not None and stat.score >= threshold:
+        return True
+    if node.tag != "p":
+        return False
+    text = " ".join(node.text().split())
+    if not text:
+        return False
+    density = link_density(node)
+    if len(text) > 80:
+        return density < 0.25
+    return density == 0 and text.endswith((".", "!", "?", "。"))
+
+
+def _confidence(root: LexborNode, sig: Signals) -> float:
+    chars = _text_chars(root)
+    if chars < 50:
+        return 0.0
+    density = link_density(root)
+    share = min(1.0, chars / 2500)
+    return round(min(1.0, 0.15 + 0.6 * share + 0.25 * (1 - density)), 3)
+
+
+def _text_chars(node: LexborNode) -> int:
+    return len(" ".join(node.text().split()))
+
+
+def _contains(ancestor: LexborNode, node: LexborNode) -> bool:
+    target = ancestor.mem_id
+    current: LexborNode | None = node
+    while current is not None:
+        if current.mem_id == target:
+            return True
+        current = current.parent
+    return False

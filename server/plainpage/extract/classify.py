@@ -1,0 +1,168 @@
+"""Classify stage: decide which blocks inside the content root are not the article.
+
+Pure: returns the ``mem_id``s render must skip and the ``Removed`` report for each; the
+tree is not changed. Nothing is dropped silently: every skipped block with text is reported
+with its kind, the signals that fired and a CSS path (siblings outside the chosen article,
+which were never part of it, are the exception).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborNode
+
+from ..model import Removed
+from ..options import Options
+from .candidates import Choice, link_density
+from .clean import Pending
+from .page import Page
+from .patterns import FURNITURE_ROLES, FURNITURE_TAGS, is_content_class, is_drop_class
+from .selectors import css_path, describe
+from .signals import Signals
+
+# Blocks the link-density test looks at: lists and generic containers, not paragraphs.
+_LINKY_TAGS = "ul, ol, div, section, table, dl"
+_CANDIDATE_SELECTOR = "nav, aside, footer, form, [role], [class], [id]"
+# A block holding more than this share of the root's text is never dropped by class alone.
+_MAX_SHARE = 0.25
+_LINKY_DENSITY = 0.5
+_MAX_DROPPED = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What classify decided: nodes to skip when rendering, and the report."""
+
+    drops: frozenset[int]
+    removed: tuple[Removed, ...]
+
+
+def classify(page: Page, choice: Choice, sig: Signals, options: Options,
+             pending: list[Pending]) -> Decision:
+    """Find furniture and link lists inside the chosen root."""
+    root = choice.root
+    if root is None:
+        return Decision(frozenset(), ())
+    removed = [p.removed for p in pending if _inside(p.parent, root)]
+    root_chars = max(1, _chars(root))
+    found = _furniture(root, root_chars) + _link_lists(root, root_chars) + _title_heading(
+        page, root)
+    drops = set(choice.exclude)
+    for node, (kind, reason), text in _within_budget(found, root, root_chars):
+        drops.add(node.mem_id)
+        if text:
+            removed.append(Removed(kind=kind, text=text, reason=reason,  # type: ignore[arg-type]
+                                   selector=css_path(node)))
+    return Decision(frozenset(drops), tuple(removed))
+
+
+def _within_budget(found: list[tuple[LexborNode, tuple[str, str]]], root: LexborNode,
+                   root_chars: int) -> list[tuple[LexborNode, tuple[str, str], str]]:
+    """The drops to make, smallest first, while they leave most of the root's text.
+
+    Cleaning that would take most of the chosen content is wrong about this page (cards
+    wrapped in links, forums whose every post is a "comment", builders that call every
+    block a widget): the small blocks (actions, meta lines, share bars) still go, the big
+    ones stay. Landmark furniture (nav, aside, footer) always goes.
+    """
+    sized = sorted(((node, verdict, " ".join(node.text().split())) for node, verdict in found),
+                   key=lambda item: len(item[2]))
+    budget = _MAX_DROPPED * root_chars
+    accepted = []
+    for node, verdict, text in sized:
+        if node.tag in FURNITURE_TAGS or len(text) <= budget:
+            accepted.append((node, verdict, text))
+            budget -= len(text)
+    ids = {node.mem_id for node, _, _ in accepted}
+    return [item for item in accepted if not _has_ancestor_in(item[0], ids, root)]
+
+
+def _furniture(root: LexborNode, root_chars: int) -> list[tuple[LexborNode, tuple[str, str]]]:
+    found = []
+    seen: set[int] = set()
+    for node in root.css(_CANDIDATE_SELECTOR):
+        if node.mem_id in seen:  # Lexbor returns a node once per matching selector
+            continue
+        seen.add(node.mem_id)
+        verdict = _furniture_verdict(node)
+        if verdict is None or _chars(node) > _MAX_SHARE * root_chars:
+            continue
+        found.append((node, verdict))
+    return found
+
+
+def _furniture_verdict(node: LexborNode) -> tuple[str, str] | None:
+    tag = node.tag or ""
+    if tag in FURNITURE_TAGS:
+        parent = node.parent
+        if tag == "footer" and parent is not None and parent.tag in ("blockquote", "figure"):
+            return None  # a quote's attribution, a figure's credit
+        return "nav", f"<{tag}> element"
+    if tag == "form":
+        return "noise", "form (buttons and fields, not text)"
+    role = node.attributes.get("role")
+    if role and role.strip().lower() in FURNITURE_ROLES:
+        return "nav", f"role={role.strip().lower()}"
+    if tag in ("span", "a", "em", "strong", "b", "i", "h1", "h2", "h3", "h4", "li"):
+        return None
+    attrs = node.attributes
+    names = ((attrs.get("class") or "") + " " + (attrs.get("id") or "")).strip()
+    if is_drop_class(names) and not is_content_class(names):
+        return "other", f"class/id names a non-article block ({describe(node)})"
+    return None
+
+
+def _title_heading(page: Page, root: LexborNode) -> list[tuple[LexborNode, tuple[str, str]]]:
+    """The article's own headline at the top of the root: it is the title, not body text."""
+    heading = root.css_first("h1, h2")
+    if heading is None:
+        return []
+    text = " ".join(heading.text().split())
+    if not text or not _is_title(page, text.rstrip("¶#§ ")):
+        return []
+    return [(heading, ("other", "repeats the page title (kept as title)"))]
+
+
+def _is_title(page: Page, text: str) -> bool:
+    names = [page.title_tag, page.meta.get("og:title", ""), page.meta.get("twitter:title", "")]
+    names += [str(obj.get("headline", "")) for obj in page.jsonld[:8]]
+    folded = text.casefold()
+    return any(name and (name.casefold() == folded or name.casefold().startswith(folded + " "))
+               for name in names)
+
+
+def _link_lists(root: LexborNode, root_chars: int) -> list[tuple[LexborNode, tuple[str, str]]]:
+    found = []
+    for node in root.css(_LINKY_TAGS):
+        chars = _chars(node)
+        if not chars or chars > _MAX_SHARE * root_chars:
+            continue
+        density = link_density(node)
+        if density >= _LINKY_DENSITY:
+            found.append((node, ("nav", f"link list (link density {density:.2f})")))
+    return found
+
+
+def _chars(node: LexborNode) -> int:
+    return len(" ".join(node.text().split()))
+
+
+def _inside(node: LexborNode, root: LexborNode) -> bool:
+    target = root.mem_id
+    current: LexborNode | None = node
+    while current is not None:
+        if current.mem_id == target:
+            return True
+        current = current.parent
+    return False
+
+
+def _has_ancestor_in(node: LexborNode, ids: set[int], root: LexborNode) -> bool:
+    stop = root.mem_id
+    parent = node.parent
+    while parent is not None and parent.mem_id != stop:
+        if parent.mem_id in ids:
+            return True
+        parent = parent.parent
+    return False

@@ -1,0 +1,97 @@
+"""Clean stage: remove what is never article content. Changes the tree in place.
+
+Scripts, styles and embedded objects go silently (they are not text a reader sees). Hidden
+elements and form controls that carry text are recorded as pending removals: whether they
+are reported depends on whether they sat inside the content the later stages choose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborNode
+
+from ..model import Removed
+from ..options import Options
+from .page import Page
+from .patterns import HIDDEN_STYLE_RE
+from .selectors import css_path
+
+# Never readable text: removed without a report.
+_SILENT = [
+    "script", "style", "template", "link", "meta", "iframe", "object", "embed", "canvas",
+    "svg", "math", "audio", "video", "map", "dialog",
+]
+# Form controls hold labels like "Subscribe" or "Search" but never article prose.
+_CONTROLS = "input, select, textarea, button, option"
+_NOSCRIPT_KEEP_CHARS = 200
+_HIDDEN = '[hidden], [style*="none" i], [style*="hidden" i]'
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A removal whose report waits for the content root (kept when it lay inside it)."""
+
+    parent: LexborNode
+    removed: Removed
+
+
+def clean(page: Page, options: Options) -> list[Pending]:
+    """Strip non-content elements from ``page.tree``; return removals to report later."""
+    body = page.body
+    if body is None:
+        return []
+    page.tree.strip_tags(_SILENT)
+    _drop_textless_noscript(body)
+    pending: list[Pending] = []
+    hidden = [node for node in body.css(_HIDDEN) if _is_hidden(node)]
+    for node in outermost(hidden):
+        _record(node, "hidden", "hidden element (hidden attribute or display:none)", pending)
+    for node in outermost(body.css(_CONTROLS)):
+        _record(node, "noise", "form control", pending)
+    return pending
+
+
+def outermost(nodes: list[LexborNode]) -> list[LexborNode]:
+    """The nodes that have no ancestor among ``nodes`` (safe to decompose one by one)."""
+    if len(nodes) < 2:
+        return nodes
+    ids = {node.mem_id for node in nodes}
+    keep = []
+    for node in nodes:
+        parent = node.parent
+        while parent is not None and parent.mem_id not in ids:
+            parent = parent.parent
+        if parent is None:
+            keep.append(node)
+    return keep
+
+
+def _is_hidden(node: LexborNode) -> bool:
+    attrs = node.attributes
+    if "hidden" in attrs:
+        return True
+    style = attrs.get("style")
+    if style and HIDDEN_STYLE_RE.search(style):
+        return True
+    return attrs.get("aria-hidden") == "true"
+
+
+def _drop_textless_noscript(body: LexborNode) -> None:
+    # Lexbor parses <noscript> content as markup. Keep it where it rescues an image or
+    # holds the page itself (apps that render their content for script-less readers);
+    # drop the "please enable JavaScript" notes.
+    for node in outermost(body.css("noscript")):
+        if node.css_first("img") is None and len(node.text()) < _NOSCRIPT_KEEP_CHARS:
+            node.decompose()
+
+
+def _record(node: LexborNode, kind: str, reason: str, pending: list[Pending]) -> None:
+    parent = node.parent
+    if parent is None:
+        return
+    text = " ".join(node.text().split())
+    if text:
+        removed = Removed(kind=kind, text=text, reason=reason, selector=css_path(node))  # type: ignore[arg-type]
+        pending.append(Pending(parent, removed))
+    node.decompose()

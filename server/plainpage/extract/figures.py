@@ -1,0 +1,118 @@
+"""Image handlers of the render walk: ``<figure>``, ``<img>``, ``<picture>``, ``<noscript>``.
+
+Each is a plain function ``(walker, node)`` that the walk's dispatch table calls. A figure
+with an image becomes one figure block per distinct image, its caption kept with the
+(last) image and never emitted as body text.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from selectolax.lexbor import LexborNode
+
+from . import blocks, media
+
+if TYPE_CHECKING:
+    from .walk import Walker
+
+__all__ = ["figure", "img", "noscript", "picture"]
+
+Found = tuple[str, str, str]  # (src, alt, size attributes)
+_NOSCRIPT_PROSE = 200  # characters; the same line clean draws for keeping a <noscript>
+
+
+def figure(w: Walker, node: LexborNode) -> None:
+    w.flush()
+    found = _images(w, node) if w.images else []
+    if not found:
+        _without_image(w, node)
+        return
+    caption_node = node.css_first("figcaption")
+    caption = w.capture(caption_node) if caption_node is not None else None
+    last = len(found) - 1
+    for i, (src, alt, size) in enumerate(found):  # a gallery: the caption goes last
+        _emit(w, src, alt, size, caption if i == last else None)
+
+
+def _images(w: Walker, node: LexborNode) -> list[Found]:
+    """Each distinct image of a figure; copies inside <noscript> only as a fallback."""
+    shown: list[Found] = []
+    fallback: list[Found] = []
+    seen: set[str] = set()
+    for image in node.css("img, amp-img"):
+        if w.drops and image.mem_id in w.drops:
+            continue
+        attrs = image.attributes
+        parent = image.parent
+        ptag = parent.tag if parent is not None else ""
+        src = media.source(attrs, w.urls, parent if ptag == "picture" else None)
+        if src and src not in seen and not media.tiny(attrs):
+            seen.add(src)
+            entry = (src, attrs.get("alt") or "", media.size_attrs(attrs))
+            (fallback if ptag == "noscript" else shown).append(entry)
+    return shown or fallback
+
+
+def _without_image(w: Walker, node: LexborNode) -> None:
+    """A figure holding a table, a quote or an embed: its caption is kept only when
+    something else of the figure was rendered."""
+    before, caption = len(w.out), None
+    for child in node.iter(include_text=True):
+        if child.tag == "figcaption":
+            caption = child
+        else:
+            w.visit(child)
+    w.flush()
+    if caption is not None and len(w.out) > before:
+        w.block(caption)
+
+
+def img(w: Walker, node: LexborNode) -> None:
+    attrs = node.attributes
+    if media.is_emoji(attrs):  # stands for a character: keep it in the sentence
+        w.para.add(attrs.get("alt") or "")
+        return
+    if not w.images or w.kind == "cell" or media.tiny(attrs):
+        return
+    src = media.source(attrs, w.urls)
+    if src:
+        w.flush()
+        _emit(w, src, attrs.get("alt") or "", media.size_attrs(attrs), None)
+
+
+def picture(w: Walker, node: LexborNode) -> None:
+    if not w.images:
+        return
+    image = node.css_first("img")
+    attrs = image.attributes if image is not None else {}
+    src = media.source(attrs, w.urls, node)
+    if src and not media.tiny(attrs):
+        w.flush()
+        _emit(w, src, attrs.get("alt") or "", media.size_attrs(attrs), None)
+
+
+def noscript(w: Walker, node: LexborNode) -> None:
+    """Lexbor parses <noscript> content as markup (scripting is off), so its images are
+    elements: take them, unless a (lazy) image just before already stood for them.
+    Long prose is the page itself, written for script-less readers (clean keeps it for
+    that); short text is a "please enable JavaScript" note: skipped."""
+    if len(node.text()) >= _NOSCRIPT_PROSE:
+        w.block(node)
+        return
+    if not w.images:
+        return
+    if w.out is w.fig_out and len(w.out) == w.fig_len and not w.para.has_text:
+        return
+    for image in node.css("img"):
+        img(w, image)
+
+
+def _emit(w: Walker, src: str, alt: str, size: str,
+          caption: tuple[str, str, str] | None) -> None:
+    out = w.out
+    last = out[-1] if out else None
+    if last is not None and last.type == "figure" and last.src == src:
+        return  # the same image twice in a row (a lazy copy and its fallback)
+    out.append(blocks.figure(src, alt, size, caption))
+    w.fig_out, w.fig_len = out, len(out)

@@ -1,0 +1,63 @@
+"""The values handed between pipeline stages.
+
+``Page`` is the one parsed document every stage works on (parse once). ``Metadata`` is what
+the metadata stage reads from it. Nodes are keyed by ``node.mem_id`` wherever a dict or set
+holds them: comparing ``LexborNode``s with ``==`` serialises both sides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from ..model import Removed
+
+
+@dataclass(slots=True)
+class Page:
+    """A parsed document plus what was read from it before cleaning.
+
+    ``jsonld`` holds the JSON-LD objects of the page (``@graph`` flattened), ``meta`` the
+    ``<meta>`` values by lower-cased ``name``/``property``/``itemprop`` (first wins), both
+    collected by ``parse`` because ``clean`` removes scripts. ``removed`` collects every
+    block a stage takes out, in the order they are taken.
+    """
+
+    tree: LexborHTMLParser
+    url: str | None
+    base_url: str | None
+    title_tag: str = ""
+    lang: str | None = None
+    dir: str | None = None
+    canonical: str | None = None
+    jsonld: list[dict[str, Any]] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
+    removed: list[Removed] = field(default_factory=list)
+
+    @property
+    def body(self) -> LexborNode | None:
+        """The <body> element (Lexbor always creates one for a non-empty document)."""
+        return self.tree.body
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """Document-level facts for the Article (all optional)."""
+
+    title: str | None = None
+    byline: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    site_name: str | None = None
+    lang: str | None = None
+    dir: str | None = None
+    excerpt: str | None = None
+    image: str | None = None
+    canonical_url: str | None = None
+    #: JSON-LD isAccessibleForFree == false, or another explicit paywall marker.
+    paywalled: bool = False
+    #: wordCount the page states for itself, used by the teaser check.
+    stated_word_count: int | None = None
+    evidence: tuple[str, ...] = ()

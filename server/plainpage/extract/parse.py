@@ -1,0 +1,106 @@
+"""Parse stage: the only place a ``LexborHTMLParser`` is built.
+
+It also reads what ``clean`` is about to destroy (JSON-LD scripts) and the few head facts
+every later stage needs (``<base>``, ``<title>``, ``<meta>``, ``lang``/``dir``, canonical).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import urljoin
+
+from selectolax.lexbor import LexborHTMLParser
+
+from .page import Page
+
+_META_KEYS = ("property", "name", "itemprop")
+_MAX_JSONLD_BYTES = 1_000_000  # a bigger block is data, not metadata; skip it unread
+# Old CMSs wrap JSON-LD in a CDATA section or an HTML comment.
+_JSONLD_WRAPPER_RE = re.compile(r"^\s*(?:<!\[CDATA\[|<!--)|(?:\]\]>|-->)\s*$")
+
+
+def parse(text: str, url: str | None) -> Page:
+    """Parse ``text`` once and return the Page every later stage works on."""
+    tree = LexborHTMLParser(text)
+    base_url = _base_url(tree, url)
+    html = tree.root
+    lang = dir_ = None
+    if html is not None and html.tag == "html":
+        attrs = html.attributes
+        lang = (attrs.get("lang") or attrs.get("xml:lang") or "").strip() or None
+        dir_ = (attrs.get("dir") or "").strip().lower() or None
+    title = tree.css_first("title")
+    return Page(
+        tree=tree,
+        url=url,
+        base_url=base_url,
+        title_tag=" ".join(title.text().split()) if title is not None else "",
+        lang=lang,
+        dir=dir_,
+        canonical=_canonical(tree, base_url),
+        jsonld=read_jsonld(tree),
+        meta=read_meta(tree),
+    )
+
+
+def _base_url(tree: LexborHTMLParser, url: str | None) -> str | None:
+    base = tree.css_first("base[href]")
+    href = (base.attributes.get("href") or "").strip() if base is not None else ""
+    if not href:
+        return url
+    if url:
+        return urljoin(url, href)
+    return href if href.startswith(("http://", "https://")) else None
+
+
+def _canonical(tree: LexborHTMLParser, base_url: str | None) -> str | None:
+    link = tree.css_first('link[rel="canonical"][href]')
+    href = (link.attributes.get("href") or "").strip() if link is not None else ""
+    if not href:
+        return None
+    return urljoin(base_url, href) if base_url else href
+
+
+def read_meta(tree: LexborHTMLParser) -> dict[str, str]:
+    """``<meta>`` content by lower-cased property/name/itemprop; the first value wins."""
+    found: dict[str, str] = {}
+    for node in tree.css("meta[content]"):
+        attrs = node.attributes
+        content = (attrs.get("content") or "").strip()
+        if not content:
+            continue
+        for key in _META_KEYS:
+            name = attrs.get(key)
+            if name:
+                found.setdefault(name.strip().lower(), content)
+    return found
+
+
+def read_jsonld(tree: LexborHTMLParser) -> list[dict[str, Any]]:
+    """Every JSON-LD object on the page, ``@graph`` and top-level lists flattened."""
+    objects: list[dict[str, Any]] = []
+    for node in tree.css('script[type="application/ld+json"]'):
+        raw = node.text(deep=True)
+        if not raw or len(raw) > _MAX_JSONLD_BYTES:
+            continue
+        try:
+            data = json.loads(_JSONLD_WRAPPER_RE.sub("", raw).strip().rstrip(";"), strict=False)
+        except ValueError:
+            continue
+        _flatten(data, objects)
+    return objects
+
+
+def _flatten(data: Any, out: list[dict[str, Any]], depth: int = 0) -> None:
+    if depth > 4:
+        return
+    if isinstance(data, list):
+        for item in data:
+            _flatten(item, out, depth + 1)
+    elif isinstance(data, dict):
+        out.append(data)
+        graph = data.get("@graph")
+        if isinstance(graph, list):
+            _flatten(graph, out, depth + 1)

@@ -1,0 +1,32 @@
+"""The extraction pipeline: the order of the stages, written once.
+
+prescan → parse → clean → signals → candidates → classify → metadata → render
+
+Each stage is a module of its own; this file only calls them in order and hands each one's
+result to the next. ``clean`` is the only stage that changes the tree; ``classify`` returns
+the nodes to leave out and ``render`` skips them.
+"""
+
+from __future__ import annotations
+
+from ..model import Article
+from ..options import Options
+from . import candidates, classify, clean, decode, metadata, parse, prescan, render, signals
+from .assemble import assemble, empty_article
+
+
+def run(data: str | bytes, url: str | None, options: Options,
+        charset: str | None = None) -> Article:
+    """Extract the article from ``data`` (a whole HTML document)."""
+    text = decode.to_text(data, charset)              # 0. bytes → str; refuses non-HTML
+    prescan.check(text, options)                      # 1. refuse documents too costly to parse
+    if not text.strip():
+        return empty_article(url)
+    page = parse.parse(text, url)                     # 2. the only parse
+    pending = clean.clean(page, options)              # 3. scripts, styles, hidden, forms
+    sig = signals.compute(page, options)              # 4. per-node text statistics
+    choice = candidates.choose(page, sig, options)    # 5. the content root and confidence
+    decision = classify.classify(page, choice, sig, options, pending)  # 6. boilerplate
+    meta = metadata.extract(page, options)            # 7. title, byline, dates, …
+    rendered = render.render(choice.roots, page, decision.drops, options)  # 8. blocks → outputs
+    return assemble(page, meta, rendered, choice, decision, options)

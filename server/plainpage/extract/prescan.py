@@ -1,0 +1,438 @@
+"""Pre-scan: refuse, in one linear pass, documents that would cost the parser far too much.
+
+Lexbor follows the HTML tree-construction spec faithfully, and the spec walks the stack of
+open elements ("has a p element in button scope", "any other end tag", reconstructing the
+active formatting elements …) on most tags. So the parser's cost is not the size of the
+input but roughly Σ (depth of the stack) over the tags: 100 000 nested ``<div>`` take 30 s,
+and so do 4 000 nested divs followed by 100 000 ``<div></div>`` pairs. Attribute counts are
+super-linear too (40 000 attributes on one tag: 11 s), formatting elements that are closed
+implicitly are re-created in every later paragraph, and options directly inside a
+``<select>`` cost time quadratic in their number. See docs/notes security §7.1.
+
+The scan tokenizes tags exactly as the HTML tokenizer does (attribute quoting included, so a
+quoted ``>`` cannot hide a tag and an odd quote cannot swallow one), skips comments and the
+content of raw-text elements, and keeps a small model of the stack of open elements:
+
+* void elements are never pushed; ``/>`` is *not* honoured (the parser ignores it on HTML
+  elements, so honouring it would let ``<div/>`` × 100 000 through);
+* end tags pop to the last open element of that name (the parser may pop less when a scope
+  boundary is in the way, but its walks then stop at that boundary too);
+* the implicit closes that keep real pages shallow are modelled: a new ``<p>``/block closes
+  an open p in button scope, ``<li>``/``<dd>``/``<dt>`` close their previous item, headings,
+  options, table cells, rows and sections close their predecessors;
+* formatting elements (b, i, a, font …) count twice: on the stack and in the list of active
+  formatting elements (with the spec's limit of three identical entries);
+* svg/math content is foreign: raw-text skipping is switched off inside it, and breakout tags
+  pop it.
+
+Limits, all from ``Options``: ``max_input_bytes`` (length of the text), ``max_elements``
+(start tags), ``max_tag_bytes`` (from ``<`` to ``>``; a tag cut off by the end of the input
+is not held to it, the parser drops it unread), ``max_attributes`` (on one tag, and on all
+``<html>`` or all ``<body>`` tags together, since the parser merges those), ``max_depth``
+(the modelled stack plus the active formatting elements) and a work budget of
+``max_depth × 25 000`` stack steps (about 0.1–0.4 s of parsing).
+
+It is a model, not the parser: the work budget of a worker process remains the backstop.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import DocumentTooComplex
+from ..options import Options
+
+__all__ = ["check"]
+
+_WS = "\\t\\n\\f\\r "
+_ATTRS = (f"(?:[{_WS}/]++|[^{_WS}/>][^{_WS}/>=]*+"
+          f"(?:[{_WS}]*+=[{_WS}]*+(?:\"[^\"]*+\"|'[^']*+'|[^{_WS}>]*+))?+)*+")
+# A start or end tag (groups: end slash, name, attributes, closing '>'), a comment opener,
+# or a bogus comment / doctype / CDATA opener ("<!", "<?", "</" not followed by a letter).
+# The attribute grammar is the tokenizer's: quotes only open a value right after '='.
+_TOKEN = re.compile(
+    f"<(?:(/?)([A-Za-z][^{_WS}/>]*+)({_ATTRS})(>)?|(!--)|[!?]|/(?!>))")
+_ATTR = re.compile(f"[^{_WS}/>][^{_WS}/>=]*+(?:[{_WS}]*+=[{_WS}]*+"
+                   f"(?:\"[^\"]*+\"|'[^']*+'|[^{_WS}>]*+))?+")
+_COMMENT_END = re.compile("--!?>")
+_RAW_END = {name: re.compile(f"</{name}[{_WS}/>]", re.I) for name in (
+    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes")}
+_FONT_BREAKOUT = re.compile(f"(?:^|[{_WS}/])(?:color|face|size)(?:[{_WS}/=]|$)", re.I)
+
+_WORK_PER_DEPTH = 25_000   # the work budget is max_depth × this many stack steps
+_AFE_WEIGHT = 60           # re-creating a formatting element costs ~60 stack steps
+_OPTION_WEIGHT = 5         # each option already in a <select> costs ~5 steps per new one
+_WALK = 12                 # how far an implied close looks down the stack for its element
+_FOREIGN_WALK = 64         # how far an </svg> or </math> looks for its element
+_F = "\x00"                # prefix of foreign (svg/math) entries on the modelled stack
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_VOID = _words("area base basefont bgsound br col embed frame hr image img input keygen "
+               "link meta param source track wbr")
+_FORMATTING = _words("a b big code em font i nobr s small strike strong tt u")
+_HEADINGS = _words("h1 h2 h3 h4 h5 h6")
+_CLOSES_P = _words(
+    "address article aside blockquote center details dialog dir div dl fieldset figcaption "
+    "figure footer form header hgroup hr listing main menu nav ol p pre search section "
+    "summary table ul xmp li dd dt plaintext h1 h2 h3 h4 h5 h6")
+_FOREIGN_IP = frozenset(_F + name for name in _words(
+    "foreignobject desc title mi mo mn ms mtext annotation-xml"))
+_SCOPE = _words("applet caption table td th marquee object template") | _FOREIGN_IP
+_SPECIAL = _words(  # the spec's special elements but address, div, p and the list items
+    "applet area article aside base basefont bgsound blockquote body br button caption "
+    "center col colgroup details dir dl embed fieldset figcaption figure footer form frame "
+    "frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html iframe img input keygen link "
+    "listing main marquee menu meta nav noembed noframes noscript object ol param plaintext "
+    "pre script search section select source style summary table tbody td template "
+    "textarea tfoot th thead title tr track ul wbr xmp") | _FOREIGN_IP
+_BREAKOUT = _words(
+    "b big blockquote body br center code dd div dl dt em embed h1 h2 h3 h4 h5 h6 head hr i "
+    "img li listing menu meta nobr ol p pre ruby s small span strong strike sub sup table tt "
+    "u ul var")
+_TABLE_FLOOR = _words("table template")
+_SECTIONS = _words("tbody thead tfoot")
+_ITEM_CLOSERS = {  # start tag → (elements it closes, elements that stop the walk)
+    "li": (frozenset({"li"}), _SPECIAL | {"dd", "dt"}),
+    "dd": (frozenset({"dd", "dt"}), _SPECIAL | {"li"}),
+    "dt": (frozenset({"dd", "dt"}), _SPECIAL | {"li"}),
+    "td": (frozenset({"td", "th"}), _TABLE_FLOOR),
+    "th": (frozenset({"td", "th"}), _TABLE_FLOOR),
+    "tr": (frozenset({"tr"}), _TABLE_FLOOR),
+    "tbody": (_SECTIONS, _TABLE_FLOOR),
+    "thead": (_SECTIONS, _TABLE_FLOOR),
+    "tfoot": (_SECTIONS, _TABLE_FLOOR),
+    "button": (frozenset({"button"}), _SCOPE),
+}
+_P_TARGET, _P_STOPS = frozenset({"p"}), _SCOPE | {"button"}
+# Start tags the hot loop may push without a second look (no implied close, no bookkeeping).
+_SLOW_START = (_VOID | _FORMATTING | _CLOSES_P | set(_ITEM_CLOSERS) | set(_RAW_END)
+               | _words("html head body svg math form select option optgroup plaintext"))
+_SLOW_END = _FORMATTING | {"svg", "math"}
+_PUSH, _VOID_KIND, _SLOW = ("push",), ("void",), ("slow",)
+_P2 = ("p", "p")
+# How the hot loop treats a start tag when the current node is an HTML element: a void is
+# only counted; a pair of names means "push it, unless one of these is open" (then the
+# implied close needs a second look); anything not listed is simply pushed.
+_FAST_START: dict[str, tuple[str, ...]] = {
+    **{name: _SLOW for name in _SLOW_START},
+    **{name: _P2 for name in _CLOSES_P - _HEADINGS - set(_ITEM_CLOSERS)
+       - _words("form table hr plaintext xmp dd dt")},
+    **{name: _VOID_KIND for name in _VOID - {"hr"}},
+    "li": ("p", "li"), "td": ("td", "th"), "th": ("td", "th"), "tr": ("tr", "tr"),
+    "button": ("button", "button"),
+}
+
+
+def check(text: str, options: Options) -> None:
+    """Raise ``DocumentTooComplex`` if parsing ``text`` would cost far too much."""
+    if len(text) > options.max_input_bytes:
+        raise DocumentTooComplex(
+            f"refused before parsing: {len(text)} characters exceed max_input_bytes="
+            f"{options.max_input_bytes}")
+    _Scan(text, options).run()
+
+
+class _Scan:
+    """One pass over one document; the modelled stack of open elements lives here."""
+
+    __slots__ = ("text", "opts", "stack", "open", "elements", "work", "budget", "afe",
+                 "afe_names", "afe_total", "options_in_select", "svg", "math", "merged",
+                 "long_tag")
+
+    def __init__(self, text: str, options: Options) -> None:
+        self.text, self.opts = text, options
+        self.stack: list[str] = []        # names; foreign entries carry the _F prefix
+        self.open: dict[str, int] = {}    # how many entries of each name are on the stack
+        self.elements = self.work = self.afe_total = self.options_in_select = 0
+        self.budget = options.max_depth * _WORK_PER_DEPTH
+        self.afe: dict[str, int] = {}     # active formatting elements by name + attributes
+        self.afe_names: dict[str, list[str]] = {}
+        self.svg = self.math = 0          # <svg>/<math> not yet closed by </svg>, </math>
+        self.merged = {"html": 0, "body": 0}
+        # Tags shorter than this cannot break the length or attribute limits (an attribute
+        # takes at least two bytes), so the hot loop never looks at their attributes.
+        self.long_tag = min(options.max_tag_bytes, 2 * options.max_attributes)
+
+    def run(self) -> None:
+        pos: int | None = 0
+        while pos is not None:
+            pos = self._scan_from(pos)
+
+    def _scan_from(self, start: int) -> int | None:
+        """Scan from ``start``; return where to resume after a skipped region, or None.
+
+        The common tags (a generic, block, item or void start tag; an end tag closing the
+        current node or nothing at all) are handled inline, with the counters in locals:
+        this loop is where the pre-scan spends its time.
+        """
+        text, stack, open_, long_tag = self.text, self.stack, self.open, self.long_tag
+        max_depth, max_elements, budget = self.opts.max_depth, self.opts.max_elements, self.budget
+        fast, work, elements = _FAST_START, self.work, self.elements
+        for m in _TOKEN.finditer(text, start):
+            slash, name, close = m.group(1, 2, 4)
+            if name is None:
+                self.work, self.elements = work, elements
+                return _skip_comment(text, m)
+            if close is None or m.end() - m.start() >= long_tag:
+                self._check_tag(m, close is not None)
+            name = name.lower()
+            if slash:
+                work += len(stack)
+                if name not in _SLOW_END:
+                    if stack and stack[-1] == name:
+                        stack.pop()
+                        open_[name] -= 1
+                        continue
+                    if not open_.get(name) and (not stack or stack[-1][0] != _F):
+                        continue  # nothing to close: the parser ignores it
+            elif not stack or stack[-1][0] != _F:
+                kind = fast.get(name, _PUSH)
+                if kind is _VOID_KIND:
+                    elements += 1
+                    work += len(stack)
+                    if elements > max_elements or work > budget:
+                        self.work, self.elements = work, elements - 1
+                        self._count_start(m)  # raises, naming the limit
+                    continue
+                if kind is _PUSH or (kind is not _SLOW and not (
+                        open_.get(kind[0]) or open_.get(kind[1]))):
+                    afe = self.afe_total
+                    depth = len(stack) + afe
+                    elements += 1
+                    work += depth + afe * _AFE_WEIGHT
+                    if depth >= max_depth or elements > max_elements or work > budget:
+                        self.work, self.elements = work, elements - 1
+                        self._count_start(m)
+                    stack.append(name)
+                    open_[name] = open_.get(name, 0) + 1
+                    continue
+            self.work, self.elements = work, elements
+            resume = self._end(name) if slash else self._start(name, m)
+            if resume != 0:
+                return resume
+            work, elements = self.work, self.elements
+        self.work, self.elements = work, elements
+        return None
+
+    # -- start tags ---------------------------------------------------------------------
+
+    def _count_start(self, m: re.Match[str]) -> None:
+        """Account for one start tag about to be pushed: elements, depth and work."""
+        self.elements += 1
+        if self.elements > self.opts.max_elements:
+            self._refuse(f"more than max_elements={self.opts.max_elements} tags", m.start())
+        depth = len(self.stack) + self.afe_total
+        if depth >= self.opts.max_depth:
+            self._refuse(f"elements nested deeper than max_depth={self.opts.max_depth}",
+                         m.start())
+        self.work += depth + self.afe_total * _AFE_WEIGHT
+        if self.work > self.budget:
+            self._refuse_work(m.start())
+
+    def _start(self, name: str, m: re.Match[str]) -> int | None:
+        """A start tag that needs a second look; 0 to go on, else where to resume (or None)."""
+        stack = self.stack
+        if stack and stack[-1][0] == _F and stack[-1] not in _FOREIGN_IP:
+            if name not in _BREAKOUT and not (name == "font" and _FONT_BREAKOUT.search(m[3])):
+                self._push(_F + name, m)  # '/>' is not honoured: see the module docstring
+                return 0
+            while stack and stack[-1][0] == _F and stack[-1] not in _FOREIGN_IP:
+                self._pop_to(len(stack) - 1)
+        if name in _VOID:
+            self._count_start(m)
+            return 0
+        if name in self.merged or name == "head":
+            self._merge(name, m)
+            return 0
+        if (name in _RAW_END or name == "plaintext") and not (self.svg or self.math):
+            self._count_start(m)
+            return self._skip_raw(name, m.end())
+        self._close_implied(name)
+        return self._insert(name, m)
+
+    def _insert(self, name: str, m: re.Match[str]) -> int:
+        if name == "form" and self.open.get("form"):
+            self._count_start(m)
+            return 0  # a nested form is ignored while one is open
+        if name in _FORMATTING:
+            self._add_formatting(name, m[3])
+        if name == "svg" or name == "math":
+            self._push(_F + name, m)
+            if name == "svg":
+                self.svg += 1
+            else:
+                self.math += 1
+            return 0
+        if name == "select":
+            self.options_in_select = 0
+        self._push(name, m)
+        return 0
+
+    def _close_implied(self, name: str) -> None:
+        """Pop what the tree builder closes implicitly before inserting ``name``."""
+        stack = self.stack
+        if name in _CLOSES_P:
+            self._close_walk(_P_TARGET, _P_STOPS)
+        if name in _HEADINGS and stack and stack[-1] in _HEADINGS:
+            self._pop_to(len(stack) - 1)
+        elif name in _ITEM_CLOSERS:
+            self._close_walk(*_ITEM_CLOSERS[name])
+        elif name == "option" or name == "optgroup":
+            self._close_option(name)
+        elif name == "select" and self.open.get("select"):
+            self._pop_to(_last_index(stack, "select"))
+
+    def _close_walk(self, targets: frozenset[str], stops: frozenset[str]) -> None:
+        """Pop to the nearest of ``targets`` unless one of ``stops`` comes first."""
+        stack, open_ = self.stack, self.open
+        if not any(open_.get(target) for target in targets):
+            return
+        for i in range(len(stack) - 1, max(-1, len(stack) - 1 - _WALK), -1):
+            entry = stack[i]
+            if entry in targets:
+                self._pop_to(i)
+                return
+            if entry in stops:
+                return
+
+    def _close_option(self, name: str) -> None:
+        stack = self.stack
+        if stack and stack[-1] == "option":
+            self._pop_to(len(stack) - 1)
+        if name == "optgroup" and self.open.get("select") and stack[-1:] == ["optgroup"]:
+            self._pop_to(len(stack) - 1)
+        if name == "option" and stack[-1:] == ["select"]:
+            # Lexbor re-runs the selectedness algorithm over every option on each insert.
+            self.options_in_select += 1
+            self.work += self.options_in_select * _OPTION_WEIGHT
+
+    def _add_formatting(self, name: str, attrs: str) -> None:
+        """Book a formatting element into the active formatting list (Noah's Ark: ≤ 3)."""
+        if name in ("a", "nobr") and self.afe_names.get(name):
+            self._drop_formatting(name)  # the adoption agency removes the previous one
+        key = f"{name} {attrs}"
+        count = self.afe.get(key, 0) + 1
+        self.afe[key] = count
+        self.afe_names.setdefault(name, []).append(key)
+        if count <= 3:
+            self.afe_total += 1
+
+    def _drop_formatting(self, name: str) -> None:
+        keys = self.afe_names.get(name)
+        if keys:
+            key = keys.pop()
+            count = self.afe[key]
+            if count <= 3:
+                self.afe_total -= 1
+            self.afe[key] = count - 1
+
+    def _merge(self, name: str, m: re.Match[str]) -> None:
+        """<html>/<body> again: the parser merges their attributes, quadratically."""
+        self._count_start(m)
+        if name in self.merged:
+            self.merged[name] += len(_ATTR.findall(m[3]))
+            if self.merged[name] > self.opts.max_attributes:
+                self._refuse(f"more than max_attributes={self.opts.max_attributes} "
+                             f"attributes on all <{name}> tags together", m.start())
+
+    def _skip_raw(self, name: str, start: int) -> int | None:
+        """Resume after the end tag of a raw-text element; None if it runs to the end."""
+        if name == "plaintext":
+            return None
+        end = _RAW_END[name].search(self.text, start)
+        return end.start() if end else None
+
+    # -- end tags -----------------------------------------------------------------------
+
+    def _end(self, name: str) -> int:
+        """An end tag the hot loop could not settle; always 0 (scanning goes on)."""
+        stack = self.stack
+        self.work += len(stack)
+        if self.work > self.budget:
+            self._refuse_work(None)
+        if name in _FORMATTING:
+            self._drop_formatting(name)
+        if name == "svg" or name == "math":
+            self._end_foreign_root(name)
+        elif self.open.get(name):
+            self._pop_to(_last_index(stack, name))
+        elif stack and stack[-1][0] == _F and self.open.get(_F + name):
+            self._pop_to(_last_index(stack, _F + name))
+        return 0
+
+    def _end_foreign_root(self, name: str) -> None:
+        """</svg>, </math>: the parser honours them only from inside foreign content."""
+        stack, target = self.stack, _F + name
+        for i in range(len(stack) - 1, max(-1, len(stack) - 1 - _FOREIGN_WALK), -1):
+            if stack[i][0] != _F:
+                return
+            if stack[i] == target:
+                self._pop_to(i)
+                if name == "svg":
+                    self.svg -= 1
+                else:
+                    self.math -= 1
+                return
+
+    # -- the stack model ----------------------------------------------------------------
+
+    def _push(self, entry: str, m: re.Match[str]) -> None:
+        self._count_start(m)
+        self.stack.append(entry)
+        self.open[entry] = self.open.get(entry, 0) + 1
+
+    def _pop_to(self, index: int) -> None:
+        """Pop the stack down to ``index`` (that entry included)."""
+        open_ = self.open
+        for entry in self.stack[index:]:
+            open_[entry] -= 1
+        del self.stack[index:]
+
+    # -- limits -------------------------------------------------------------------------
+
+    def _check_tag(self, m: re.Match[str], complete: bool) -> None:
+        """Length and attribute limits for a long tag (or the unfinished last one)."""
+        max_tag = self.opts.max_tag_bytes
+        if complete and m.end() - m.start() > max_tag:
+            self._refuse(f"a tag longer than max_tag_bytes={max_tag}", m.start())
+        attrs = m[3]
+        if len(attrs) >= 2 * self.opts.max_attributes:
+            count = len(_ATTR.findall(attrs))
+            if count > self.opts.max_attributes:
+                self._refuse(f"a tag with {count} attributes (max_attributes="
+                             f"{self.opts.max_attributes})", m.start())
+
+    def _refuse_work(self, where: int | None) -> None:
+        self._refuse(f"a tree too costly to build (more than {self.budget} stack steps, "
+                     f"max_depth={self.opts.max_depth} × {_WORK_PER_DEPTH})", where)
+
+    def _refuse(self, what: str, where: int | None) -> None:
+        place = ""
+        if where is not None:
+            line = self.text.count("\n", 0, where) + 1
+            place = f" at line {line}, offset {where}"
+        raise DocumentTooComplex(f"refused before parsing: {what}{place}")
+
+
+def _last_index(stack: list[str], entry: str) -> int:
+    """Index of the last ``entry`` on ``stack`` (the caller knows there is one)."""
+    i = len(stack) - 1
+    while stack[i] != entry:
+        i -= 1
+    return i
+
+
+def _skip_comment(text: str, m: re.Match[str]) -> int | None:
+    """Where scanning resumes after a comment or bogus comment; None if it never ends."""
+    end = m.end()
+    if m[5]:  # "<!--": "<!-->" and "<!--->" close at once, else the first "-->"/"--!>"
+        if text.startswith(">", end) or text.startswith("->", end):
+            return text.index(">", end) + 1
+        close = _COMMENT_END.search(text, end)
+        return close.end() if close else None
+    close = text.find(">", end)
+    return close + 1 if close >= 0 else None

@@ -1,0 +1,51 @@
+"""Render stage: the content root → typed blocks → plain text, Markdown and sanitised HTML.
+
+One walk over the root (``walk``) builds the blocks, each with its own text, Markdown and
+HTML; this module joins them and sanitises the joined HTML once with nh3.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborNode
+
+from ..model import Block
+from ..options import Options
+from .blocks import text_of
+from .page import Page
+from .sanitize import Urls, clean
+from .walk import walk
+
+__all__ = ["Rendered", "render"]
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """The article body in every output form.
+
+    ``text`` joins the blocks' text with blank lines and leaves figures out (a caption
+    without its image is not body text); ``markdown`` joins every block's Markdown;
+    ``html`` is the blocks' HTML, sanitised as one document.
+    """
+
+    blocks: tuple[Block, ...] = ()
+    text: str = ""
+    markdown: str = ""
+    html: str = ""
+
+
+def render(roots: Sequence[LexborNode], page: Page, drops: frozenset[int],
+           options: Options) -> Rendered:
+    """Render the content subtrees at ``roots`` in order (a lead figure, then the article),
+    skipping the nodes whose mem_id is in ``drops``."""
+    if not roots:
+        return Rendered()
+    found = walk(roots, Urls(page.base_url), drops, options)
+    return Rendered(
+        blocks=tuple(found),
+        text=text_of(found, "\n\n"),
+        markdown="\n\n".join(block.markdown for block in found if block.markdown),
+        html=clean("".join(block.html for block in found)),
+    )

@@ -1,0 +1,37 @@
+"""CSS paths that point a reader (or a rule author) back to a node in the source page."""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborNode
+
+_SAFE_TOKEN_RE = re.compile(r"^-?[A-Za-z_][\w-]*$")
+_MAX_LEVELS = 4
+_MAX_CLASSES = 3
+
+
+def describe(node: LexborNode) -> str:
+    """``tag#id`` or ``tag.class1.class2`` for one node (tokens unsafe in CSS left out)."""
+    attrs = node.attributes
+    tag = node.tag or "*"
+    ident = (attrs.get("id") or "").strip()
+    if ident and _SAFE_TOKEN_RE.match(ident):
+        return f"{tag}#{ident}"
+    classes = [c for c in (attrs.get("class") or "").split() if _SAFE_TOKEN_RE.match(c)]
+    return tag + "".join("." + c for c in classes[:_MAX_CLASSES])
+
+
+def css_path(node: LexborNode) -> str:
+    """A short child-combinator path to ``node``: stops at an id, ``body`` or four levels."""
+    parts: list[str] = []
+    current: LexborNode | None = node
+    while current is not None and len(parts) < _MAX_LEVELS:
+        if current.tag in ("body", "html", "-document") or current.tag is None:
+            break
+        part = describe(current)
+        parts.append(part)
+        if "#" in part:
+            break
+        current = current.parent
+    return " > ".join(reversed(parts)) or (node.tag or "")

@@ -1,0 +1,313 @@
+"""The metadata stage and its date normaliser, on small hand-written pages."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from plainpage.extract import dates, metadata, parse
+from plainpage.extract.page import Metadata
+from plainpage.options import Options
+
+URL = "https://news.example.org/2019/05/story.html"
+
+
+def meta_of(html: str, url: str | None = URL) -> Metadata:
+    return metadata.extract(parse.parse(html, url), Options())
+
+
+def page_with(head: str = "", body: str = "<p>Text.</p>", html_attrs: str = "") -> str:
+    return f"<!doctype html><html{html_attrs}><head>{head}</head><body>{body}</body></html>"
+
+
+def jsonld(data: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+# --- dates.normalize -------------------------------------------------------------------
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("2019-05-03", "2019-05-03"),
+    ("2019-05-03T12:00:00Z", "2019-05-03T12:00:00+00:00"),
+    ("2019-05-03T12:00:00.123+0200", "2019-05-03T12:00:00+02:00"),
+    ("2019-05-03T07:30-04:00", "2019-05-03T07:30:00-04:00"),
+    ("2019-05-03 12:00:00", "2019-05-03T12:00:00"),
+    ("Fri, 03 May 2019 12:00:00 +0000", "2019-05-03T12:00:00+00:00"),
+    ("May 3, 2019", "2019-05-03"),
+    ("Sept. 3rd, 2019", "2019-09-03"),
+    ("3 May 2019", "2019-05-03"),
+    ("3. Mai 2019", "2019-05-03"),
+    ("03.05.2019", "2019-05-03"),
+    ("2019/05/03", "2019-05-03"),
+    ("13/05/2019", "2019-05-13"),
+    ("05/13/2019", "2019-05-13"),
+    ("20190503", "2019-05-03"),
+    ("1556884800", "2019-05-03T12:00:00+00:00"),
+    ("Published on May 3, 2019 at 6:01 am", "2019-05-03"),
+])
+def test_normalize_reads_common_formats(raw: str, expected: str) -> None:
+    assert dates.normalize(raw) == expected
+
+
+@pytest.mark.parametrize("raw", [
+    "2019-02-30", "2019-13-01", "2019-05-03T25:00:00", "31 April 2019", "0201-05-03",
+    "04/05/2019",  # day and month could be either way round: no guess
+    "yesterday", "", None, True, {"@value": "2019-05-03"},
+])
+def test_normalize_rejects_impossible_or_ambiguous(raw: object) -> None:
+    assert dates.normalize(raw) is None
+
+
+@given(st.text(max_size=40) | st.from_regex(r"\d{1,4}[-./ ]\d{1,2}[-./ ]\d{1,4}.{0,12}"))
+def test_normalize_gives_iso_or_none(raw: str) -> None:
+    found = dates.normalize(raw)
+    assert found is None or dates.normalize(found) == found  # ISO output reads back as itself
+
+
+def test_date_start_finds_where_a_byline_date_begins() -> None:
+    assert dates.date_start("Jane Doe March 3, 2019") == len("Jane Doe")
+    assert dates.date_start("Jane Doe") is None
+
+
+# --- title -----------------------------------------------------------------------------
+
+def test_jsonld_article_gives_every_field() -> None:
+    data = {
+        "@context": "https://schema.org", "@type": "NewsArticle",
+        "headline": "Council approves the new bridge",
+        "author": [{"@type": "Person", "name": "Ana Ruiz"}, {"@type": "Person", "name": "Bo Li"}],
+        "datePublished": "2019-05-03T08:00:00+02:00", "dateModified": "2019-05-04",
+        "publisher": {"@type": "Organization", "name": "The Daily Example"},
+        "image": {"@type": "ImageObject", "url": "/img/bridge.jpg"},
+        "description": "The vote was close.", "inLanguage": "es", "wordCount": "1,234",
+    }
+    meta = meta_of(page_with(jsonld(data) + "<title>Something else | Daily</title>"))
+    assert meta.title == "Council approves the new bridge"
+    assert meta.byline == "Ana Ruiz, Bo Li"
+    assert meta.published == "2019-05-03T08:00:00+02:00"
+    assert meta.modified == "2019-05-04"
+    assert meta.site_name == "The Daily Example"
+    assert meta.image == "https://news.example.org/img/bridge.jpg"
+    assert meta.excerpt == "The vote was close."
+    assert meta.lang == "es"
+    assert meta.stated_word_count == 1234
+    assert meta.paywalled is False and meta.evidence == ()
+
+
+def test_jsonld_name_wins_when_headline_is_a_subtitle() -> None:
+    data = {"@context": "https://schema.org", "@type": "Article", "name": "New Zealand",
+            "headline": "country in Oceania"}
+    meta = meta_of(page_with(jsonld(data) + "<title>New Zealand - Encyclopedia</title>"))
+    assert meta.title == "New Zealand"
+
+
+def test_jsonld_graph_author_reference_is_resolved() -> None:
+    data = {"@context": "https://schema.org", "@graph": [
+        {"@type": "BlogPosting", "headline": "Notes on gardening",
+         "author": {"@id": "https://example.org/#person-1"}},
+        {"@type": "Person", "@id": "https://example.org/#person-1", "name": "Kim Park"},
+    ]}
+    assert meta_of(page_with(jsonld(data))).byline == "Kim Park"
+
+
+def test_open_graph_only_page() -> None:
+    head = (
+        '<meta property="og:title" content="Tom &amp;amp; Jerry return">'
+        '<meta property="og:site_name" content="Cartoon News">'
+        '<meta property="og:description" content="A reunion.">'
+        '<meta property="og:image" content="/pics/tj.png">'
+        '<meta property="og:locale" content="en_US">'
+        '<meta property="og:url" content="https://news.example.org/tj">'
+        '<meta property="article:published_time" content="2020-01-02T03:04:05Z">'
+    )
+    meta = meta_of(page_with(head))
+    assert meta.title == "Tom & Jerry return"  # escaped twice in the source
+    assert meta.site_name == "Cartoon News"
+    assert meta.excerpt == "A reunion."
+    assert meta.image == "https://news.example.org/pics/tj.png"
+    assert meta.lang == "en-US"
+    assert meta.canonical_url == "https://news.example.org/tj"
+    assert meta.published == "2020-01-02T03:04:05+00:00"
+
+
+def test_space_separated_meta_names_are_each_read() -> None:
+    head = '<meta property="og:title twitter:title" content="Shared headline text">'
+    assert meta_of(page_with(head)).title == "Shared headline text"
+
+
+@pytest.mark.parametrize(("head", "body", "expected"), [
+    # The site's name (og:site_name) is the separated last part.
+    ('<title>Nine ways to cook rice | Kitchen Daily</title>'
+     '<meta property="og:site_name" content="Kitchen Daily">', "", "Nine ways to cook rice"),
+    # … or the first part, or the host's name.
+    ("<title>Kitchen Daily Magazine | Nine ways to cook rice</title>"
+     '<meta name="application-name" content="Kitchen Daily Magazine">', "",
+     "Nine ways to cook rice"),
+    ("<title>Nine ways to cook rice - Example</title>", "", "Nine ways to cook rice"),
+    # The page's h1 shows which part is the headline.
+    ("<title>Nine ways to cook rice — Recipes — KD</title>",
+     "<h1>Nine ways to cook rice</h1>", "Nine ways to cook rice"),
+    ("<title>Kitchen Daily Magazine | Nine ways to cook rice</title>",
+     "<h1>Nine ways to cook rice</h1>", "Nine ways to cook rice"),
+    # A dash inside the headline stays: only the part naming the site goes.
+    ("<title>Spider-Man - the long way home - a review | Film Site</title>"
+     '<meta property="og:site_name" content="Film Site">', "",
+     "Spider-Man - the long way home - a review"),
+    # Without a sign of the site, Readability's rule cuts the last part.
+    ("<title>Why the tide turned in the north - Gazette</title>", "",
+     "Why the tide turned in the north"),
+    # … but never leaves a title of a word or two.
+    ("<title>Rice - Gazette</title>", "", "Rice - Gazette"),
+])
+def test_title_tag_loses_the_site_name(head: str, body: str, expected: str) -> None:
+    assert meta_of(page_with(head, body)).title == expected
+
+
+def test_title_falls_back_to_single_h1() -> None:
+    assert meta_of(page_with("", "<h1> The only   heading </h1><p>x</p>")).title == (
+        "The only heading")
+
+
+# --- byline ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("By Jane Doe", "Jane Doe"),
+    ("by JANE DOE", "JANE DOE"),
+    ("Von Max Mustermann", "Max Mustermann"),
+    ("Par Sébastien Martin", "Sébastien Martin"),
+    ("Por Ana Gómez", "Ana Gómez"),
+    ("Written by Rob Smith", "Rob Smith"),
+    ("Jane Doe | March 3, 2019", "Jane Doe"),
+    ("Jane Doe | Staff Writer", "Jane Doe"),
+    ("Rob Smith Edited by Bea Jones", "Rob Smith"),
+    ("Jane Doe • 8h", "Jane Doe"),
+    ("Jane Doe March 3, 2019 at 6:01 am", "Jane Doe"),
+])
+def test_meta_author_prefixes_and_dates_are_stripped(raw: str, expected: str) -> None:
+    head = f'<meta name="author" content="{raw}">'
+    assert meta_of(page_with(head)).byline == expected
+
+
+@pytest.mark.parametrize("raw", [
+    "https://www.facebook.com/someone", "x" * 120, "Follow", "user1234",
+])
+def test_meta_author_junk_is_rejected(raw: str) -> None:
+    head = f'<meta name="author" content="{raw}">'
+    assert meta_of(page_with(head)).byline is None
+
+
+def test_byline_from_marked_element() -> None:
+    body = ('<article><h1>Story</h1><div class="story-byline">By <a href="/p/jd">Jane Doe</a>'
+            ' | <time>May 3, 2019</time></div><p>Text.</p></article>')
+    assert meta_of(page_with("", body)).byline == "Jane Doe"
+
+
+def test_byline_element_naming_the_site_is_skipped() -> None:
+    head = '<meta property="og:site_name" content="Kitchen Daily">'
+    body = ('<div class="author-logo">Kitchen Daily</div>'
+            '<span rel="author" itemprop="author"><span itemprop="name">Lee Chan</span></span>')
+    assert meta_of(page_with(head, body)).byline == "Lee Chan"
+
+
+def test_author_url_falls_through_to_the_page() -> None:
+    head = '<meta property="article:author" content="https://facebook.com/jdoe">'
+    body = '<p class="byline">By Jo Dee</p>'
+    assert meta_of(page_with(head, body)).byline == "Jo Dee"
+
+
+# --- dates in the page -----------------------------------------------------------------
+
+def test_time_inside_the_article_is_used_and_sidebar_time_is_not() -> None:
+    aside = '<div class="sidebar"><time datetime="2001-01-01">old</time></div>'
+    article = '<article><time datetime="2021-06-07T10:00:00+01:00">7 June</time></article>'
+    assert meta_of(page_with("", aside + article)).published == "2021-06-07T10:00:00+01:00"
+    assert meta_of(page_with("", aside)).published is None
+
+
+def test_itemprop_date_published_beats_time_elements() -> None:
+    body = ('<article><time datetime="2020-02-02">x</time>'
+            '<span itemprop="datePublished" content="2019-12-31">y</span></article>')
+    assert meta_of(page_with("", body)).published == "2019-12-31"
+
+
+# --- language and direction -----------------------------------------------------------
+
+@pytest.mark.parametrize(("html_attrs", "body", "head", "expected"), [
+    (' lang="ar" dir="rtl"', "", "", "rtl"),
+    (' dir="ltr"', "", "", "ltr"),
+    (' lang="he"', "", "", "rtl"),  # a right-to-left language without a dir attribute
+    (' lang="en"', "", "", None),
+    ("", '<main dir="rtl"><p>x</p></main>', "", "rtl"),
+])
+def test_dir(html_attrs: str, body: str, head: str, expected: str | None) -> None:
+    meta = meta_of(page_with(head, body or "<p>x</p>", html_attrs))
+    assert meta.dir == expected
+
+
+def test_body_dir_overrides_html_dir() -> None:
+    html = '<html dir="ltr"><head></head><body dir="rtl"><p>x</p></body></html>'
+    assert meta_of(html).dir == "rtl"
+
+
+def test_html_lang_is_kept_as_written() -> None:
+    assert meta_of(page_with(html_attrs=' lang="en-us"')).lang == "en-us"
+
+
+# --- paywall and word count ------------------------------------------------------------
+
+@pytest.mark.parametrize("flag", [False, "False", "false"])
+def test_paywall_flag_from_jsonld(flag: object) -> None:
+    data = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Locked",
+            "isAccessibleForFree": flag,
+            "hasPart": {"@type": "WebPageElement", "isAccessibleForFree": False,
+                        "cssSelector": ".paywalled"}}
+    meta = meta_of(page_with(jsonld(data)))
+    assert meta.paywalled is True
+    assert "json-ld isAccessibleForFree=false" in meta.evidence
+    assert any(".paywalled" in item for item in meta.evidence)
+
+
+def test_free_article_is_not_paywalled() -> None:
+    data = {"@context": "https://schema.org", "@type": "Article", "headline": "Open",
+            "isAccessibleForFree": True}
+    meta = meta_of(page_with(jsonld(data)))
+    assert meta.paywalled is False and meta.evidence == ()
+
+
+# --- purity ----------------------------------------------------------------------------
+
+def test_extract_does_not_change_the_tree() -> None:
+    page = parse.parse(page_with(
+        "<title>A title - Site</title>",
+        '<article><h1>A title</h1><p class="byline">By Jo</p><time datetime="2020-01-01">'
+        "</time></article>"), URL)
+    before = page.tree.html
+    metadata.extract(page, Options())
+    assert page.tree.html == before
+
+
+def test_empty_page_gives_empty_metadata() -> None:
+    meta = meta_of("<html><head></head><body></body></html>", None)
+    assert meta.title is None and meta.byline is None and meta.published is None
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["@type", "@id", "name", "url", "@value"]), inner, max_size=3),
+    max_leaves=8)
+_KEYS = st.sampled_from([
+    "@type", "@id", "headline", "name", "author", "creator", "publisher", "datePublished",
+    "image", "description", "inLanguage", "wordCount", "isAccessibleForFree", "hasPart",
+    "mainEntity"])
+
+
+@given(st.lists(st.dictionaries(_KEYS, _JSON | st.just("NewsArticle"), max_size=8), max_size=3))
+def test_any_jsonld_shape_is_survived(objects: list[dict[str, object]]) -> None:
+    page = parse.parse(page_with("<title>T</title>", "<h1>Head line</h1>"), URL)
+    page.jsonld = objects
+    meta = metadata.extract(page, Options())
+    assert all(v is None or isinstance(v, str) for v in (meta.title, meta.byline, meta.image))
