@@ -93,6 +93,7 @@ def run_corpus(runner: Runner, corpus: str, refs: list[Ref],
         "timing": report.timing_stats(logs[peer].times),
         "errors": logs[peer].errors,
         "error_examples": logs[peer].examples,
+        "error_pages": logs[peer].error_pages,
         "origins": logs[peer].origins,
     } for peer in names}
     return {"peers": result, "ratios": report.ratios(result)}, rows

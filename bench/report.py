@@ -163,14 +163,23 @@ def chart(results: dict[str, Any], path: Path) -> bool:
     except ImportError:
         return False
     fig, ax = plt.subplots(figsize=(9, 6))
+    # Colour says which extractor, marker which corpus; each point is also labelled.
     markers = dict(zip(results["corpora"], "osD^v<>", strict=False))
+    colours = {}
     for corpus, data in results["corpora"].items():
         for peer, info in data["peers"].items():
             ms, f1 = info["timing"].get("median"), info["metrics"].get("f1")
-            if ms and f1 is not None:
-                ax.scatter(ms, f1, marker=markers.get(corpus, "o"), label=None)
-                ax.annotate(f"{peer} ({corpus})", (ms, f1), fontsize=7,
-                            xytext=(4, 3), textcoords="offset points")
+            if not ms or f1 is None:
+                continue
+            colour = colours.setdefault(peer, f"C{len(colours)}")
+            ax.scatter(ms, f1, marker=markers[corpus], color=colour, s=45)
+            ax.annotate(f"{peer} · {corpus}", (ms, f1), fontsize=7, xytext=(4, 3),
+                        textcoords="offset points")
+    handles = [plt.Line2D([], [], color=c, marker="o", ls="", label=p)
+               for p, c in colours.items()]
+    handles += [plt.Line2D([], [], color="grey", marker=m, ls="", label=c)
+                for c, m in markers.items() if c != "appeals"]
+    ax.legend(handles=handles, fontsize=8, loc="lower right")
     ax.set_xscale("log")
     ax.set_xlabel("median ms/page (log)")
     ax.set_ylabel("F1")

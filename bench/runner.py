@@ -49,6 +49,7 @@ class PeerLog:
     times: list[float] = field(default_factory=list)
     errors: int = 0
     examples: list[str] = field(default_factory=list)
+    error_pages: list[str] = field(default_factory=list)
     origins: dict[str, int] = field(default_factory=dict)
 
 
@@ -153,6 +154,7 @@ def _log(log: PeerLog, page: Page, out: Output) -> None:
         log.times.append(out.ms)
     if out.error is not None:
         log.errors += 1
+        log.error_pages.append(page.id)
         if len(log.examples) < _MAX_EXAMPLES:
             log.examples.append(f"{page.id}: {out.error}")
 

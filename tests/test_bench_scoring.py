@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-# bench/ is a top-level folder of the repo, not an installed package.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench import evaluate, scoring  # noqa: E402
-from bench.cache import OutputCache, html_key  # noqa: E402
-from bench.corpora import AppealRecord, AppealTruth, Page, SnippetTruth  # noqa: E402
-from bench.peers import RemovedBlock, Result  # noqa: E402
-from bench.report import ratios, timing_stats  # noqa: E402
-from bench.runner import sample_indices  # noqa: E402
-from bench.textify import decode_page, html_text  # noqa: E402
+# bench/ is a top-level folder of the repo (pytest's pythonpath puts the root on sys.path).
+from bench import evaluate, scoring
+from bench.cache import OutputCache, html_key
+from bench.corpora import AppealRecord, AppealTruth, Page, SnippetTruth
+from bench.peers import RemovedBlock, Result
+from bench.report import ratios, timing_stats
+from bench.runner import sample_indices
+from bench.textify import decode_page, html_text
 
 ARTICLE = "The quick brown fox jumps over the lazy dog near the river bank."
 

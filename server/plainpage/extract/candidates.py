@@ -58,8 +58,7 @@ def choose(page: Page, sig: Signals, options: Options) -> Choice:
     if not ranked:  # only footers and menus hold text: there is no article
         return Choice(root=None)
     top = ranked[0]
-    if top.node.tag == "body" and _good_chars(top.node) - sum(
-            _good_chars(n) for n in outermost_furniture(top.node)) < _MIN_BODY_CHARS:
+    if top.node.tag == "body" and sig.good_chars(top.node) < _MIN_BODY_CHARS:
         return Choice(root=None)  # the body's only text is in menus and footers
     reasons = [f"top-scored container ({top.score:.0f})"]
     top = _shared_ancestor(top, ranked, sig, reasons)
@@ -73,7 +72,7 @@ def choose(page: Page, sig: Signals, options: Options) -> Choice:
         excluded = exclude
     else:
         excluded = frozenset()
-    wider = _widen(page, root, options)
+    wider = _widen(page, root, sig, options)
     if wider is not None:
         root, excluded = wider, frozenset()
         reasons.append("widened: the page's content is spread over several blocks")
@@ -111,7 +110,8 @@ def _starts_with_figure(root: LexborNode) -> bool:
     return child is not None and child.tag in ("figure", "picture", "img")
 
 
-def _widen(page: Page, root: LexborNode, options: Options) -> LexborNode | None:
+def _widen(page: Page, root: LexborNode, sig: Signals,
+           options: Options) -> LexborNode | None:
     """The ancestor that holds most of the page's text, when ``root`` holds too little.
 
     Articles concentrate their text in one container; service pages, listings, product
@@ -121,13 +121,13 @@ def _widen(page: Page, root: LexborNode, options: Options) -> LexborNode | None:
     body = page.body
     if body is None:
         return None
-    total = _good_chars(body) - sum(_good_chars(n) for n in outermost_furniture(body))
+    total = sig.good_chars(body)
     share = options.article_share if declares_article(page) else options.concentrated_share
-    if total <= 0 or _good_chars(root) >= share * total:
+    if total <= 0 or sig.good_chars(root) >= share * total:
         return None
     node = root.parent
     while node is not None and node.tag not in ("body", "html"):
-        if _good_chars(node) >= share * total:
+        if sig.good_chars(node) >= share * total:
             return node
         node = node.parent
     return None
@@ -145,39 +145,31 @@ def declares_article(page: Page) -> bool:
     return False
 
 
-def outermost_furniture(body: LexborNode) -> list[LexborNode]:
-    """Landmark page furniture (nav, aside, footer) not nested in other furniture."""
-    nodes = body.css("nav, aside, footer")
-    ids = {n.mem_id for n in nodes}
-    out = []
-    for node in nodes:
-        parent = node.parent
-        while parent is not None and parent.mem_id not in ids:
-            parent = parent.parent
-        if parent is None:
-            out.append(node)
-    return out
-
-
-def _good_chars(node: LexborNode) -> int:
-    return _text_chars(node) - link_chars(node)
-
-
 def _rank(sig: Signals) -> list[NodeStat]:
     by_raw = sorted(sig.stats.values(), key=lambda s: s.score, reverse=True)[: _TOP_N * 2]
     for stat in by_raw:
-        _finish(stat)
+        _finish(stat, sig)
     return sorted(by_raw, key=lambda s: s.score, reverse=True)
 
 
-def _finish(stat: NodeStat) -> NodeStat:
-    """Scale a raw score by link density and ancestry, once (costs a text() call)."""
+def _finish(stat: NodeStat, sig: Signals) -> NodeStat:
+    """Scale a raw score by text density and ancestry, once (costs a text() call)."""
     if not stat.final:
         if stat.weight > 0:  # a "content" class earns its bonus only with text under it
             stat.score -= stat.weight * (1 - min(1.0, stat.unit_chars / _WEIGHT_FULL_CHARS))
-        stat.score *= (1 - link_density(stat.node)) * _ancestry_factor(stat.node)
+        stat.score *= text_density(stat.node, sig) * _ancestry_factor(stat.node)
         stat.final = True
     return stat
+
+
+def text_density(node: LexborNode, sig: Signals) -> float:
+    """Share of a node's text that is in paragraph-like units (not links, not labels)."""
+    totals = sig.mass.get(node.mem_id)
+    if totals is None:
+        return 0.0
+    words = node.text().split()
+    size = sum(map(len, words)) + len(words)
+    return min(1.0, totals[0] / size) if size else 0.0
 
 
 def _ancestry_factor(node: LexborNode) -> float:
@@ -194,8 +186,11 @@ def _ancestry_factor(node: LexborNode) -> float:
 def _in_furniture(node: LexborNode) -> bool:
     current: LexborNode | None = node
     while current is not None and current.tag not in ("body", "html"):
-        if current.tag in FURNITURE_TAGS:
+        tag = current.tag
+        if tag in FURNITURE_TAGS:
             return True
+        if tag in ("main", "article"):  # an unclosed <aside> above <main> is a markup slip
+            return False
         current = current.parent
     return False
 
@@ -257,7 +252,7 @@ def _climb(top: NodeStat, sig: Signals, reasons: list[str]) -> NodeStat:
     while parent is not None and parent.tag not in ("body", "html"):
         stat = sig.stats.get(parent.mem_id)
         if stat is not None:
-            _finish(stat)
+            _finish(stat, sig)
             if stat.score < threshold:
                 break
             if stat.score > last and stat.score >= _CLIMB_SHARE * top.score:

@@ -25,6 +25,8 @@ _SILENT = [
 # Form controls hold labels like "Subscribe" or "Search" but never article prose.
 _CONTROLS = "input, select, textarea, button, option"
 _NOSCRIPT_KEEP_CHARS = 200
+_REVEALED_SHARE = 0.5
+_BUTTON_TEXT_CHARS = 30
 _HIDDEN = '[hidden], [style*="none" i], [style*="hidden" i]'
 
 
@@ -45,9 +47,16 @@ def clean(page: Page, options: Options) -> list[Pending]:
     _drop_textless_noscript(body)
     pending: list[Pending] = []
     hidden = [node for node in body.css(_HIDDEN) if _is_hidden(node)]
+    if hidden:
+        # Pages that hide everything until a script reveals it (anti-flicker wrappers):
+        # a hidden block with most of the page's text is the page, not a hidden extra.
+        most = _REVEALED_SHARE * len(body.text())
+        hidden = [node for node in hidden if len(node.text()) < most]
     for node in outermost(hidden):
         _record(node, "hidden", "hidden element (hidden attribute or display:none)", pending)
     for node in outermost(body.css(_CONTROLS)):
+        if node.tag == "button" and len(node.text()) >= _BUTTON_TEXT_CHARS:
+            continue  # an accordion's question, not a "Subscribe" button
         _record(node, "noise", "form control", pending)
     return pending
 

@@ -47,16 +47,25 @@ __all__ = ["check"]
 _WS = "\\t\\n\\f\\r "
 _ATTRS = (f"(?:[{_WS}/]++|[^{_WS}/>][^{_WS}/>=]*+"
           f"(?:[{_WS}]*+=[{_WS}]*+(?:\"[^\"]*+\"|'[^']*+'|[^{_WS}>]*+))?+)*+")
-# A start or end tag (groups: end slash, name, attributes, closing '>'), a comment opener,
-# or a bogus comment / doctype / CDATA opener ("<!", "<?", "</" not followed by a letter).
-# The attribute grammar is the tokenizer's: quotes only open a value right after '='.
+_RAW_NAMES = "script|style|textarea|title|xmp|iframe|noembed|noframes"
+# One token per match, so the whole document is one finditer:
+#   group 1: a comment (to "-->", "--!>" or the end; "<!-->" and "<!--->" close at once)
+#            or a bogus comment / doctype / CDATA / "<?…>" / "</1…>" (to the first ">");
+#   groups 2-4: a raw-text start tag (name, attributes, ">") with its content, up to the
+#            first "</name" followed by a space, "/" or ">" (or the end);
+#   groups 5-8: any other start or end tag (slash, name, attributes, closing ">").
+# The attribute grammar is the tokenizer's: quotes only open a value right after '=', so a
+# quoted '>' cannot end a tag early and a stray quote cannot swallow the tags after it.
+# Every alternative succeeds once it has started, so the scan stays linear.
 _TOKEN = re.compile(
-    f"<(?:(/?)([A-Za-z][^{_WS}/>]*+)({_ATTRS})(>)?|(!--)|[!?]|/(?!>))")
+    "<(?:"
+    "(!--(?:>|->|(?:[^-]++|-(?!-!?>))*+(?:--!?>)?)|[!?][^>]*+>?|/(?![A-Za-z>])[^>]*+>?)"
+    f"|((?i:{_RAW_NAMES}))(?=[{_WS}/>])({_ATTRS})(>)"
+    f"(?:[^<]++|<(?!/(?i:\\2)[{_WS}/>]))*+"
+    f"|(/?)([A-Za-z][^{_WS}/>]*+)({_ATTRS})(>)?"
+    ")")
 _ATTR = re.compile(f"[^{_WS}/>][^{_WS}/>=]*+(?:[{_WS}]*+=[{_WS}]*+"
                    f"(?:\"[^\"]*+\"|'[^']*+'|[^{_WS}>]*+))?+")
-_COMMENT_END = re.compile("--!?>")
-_RAW_END = {name: re.compile(f"</{name}[{_WS}/>]", re.I) for name in (
-    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes")}
 _FONT_BREAKOUT = re.compile(f"(?:^|[{_WS}/])(?:color|face|size)(?:[{_WS}/=]|$)", re.I)
 
 _WORK_PER_DEPTH = 25_000   # the work budget is max_depth × this many stack steps
@@ -64,6 +73,7 @@ _AFE_WEIGHT = 60           # re-creating a formatting element costs ~60 stack st
 _OPTION_WEIGHT = 5         # each option already in a <select> costs ~5 steps per new one
 _WALK = 12                 # how far an implied close looks down the stack for its element
 _FOREIGN_WALK = 64         # how far an </svg> or </math> looks for its element
+_COUNTED_TAG = 128         # tags this long get their attributes counted (see _check_tag)
 _F = "\x00"                # prefix of foreign (svg/math) entries on the modelled stack
 
 
@@ -109,10 +119,11 @@ _ITEM_CLOSERS = {  # start tag → (elements it closes, elements that stop the w
 }
 _P_TARGET, _P_STOPS = frozenset({"p"}), _SCOPE | {"button"}
 # Start tags the hot loop may push without a second look (no implied close, no bookkeeping).
-_SLOW_START = (_VOID | _FORMATTING | _CLOSES_P | set(_ITEM_CLOSERS) | set(_RAW_END)
+_SLOW_START = (_VOID | _FORMATTING | _CLOSES_P | set(_ITEM_CLOSERS)
+               | _words(_RAW_NAMES.replace("|", " "))
                | _words("html head body svg math form select option optgroup plaintext"))
 _SLOW_END = _FORMATTING | {"svg", "math"}
-_PUSH, _VOID_KIND, _SLOW = ("push",), ("void",), ("slow",)
+_PUSH, _VOID_KIND, _SLOW, _ANCHOR = ("push",), ("void",), ("slow",), ("anchor",)
 _P2 = ("p", "p")
 # How the hot loop treats a start tag when the current node is an HTML element: a void is
 # only counted; a pair of names means "push it, unless one of these is open" (then the
@@ -123,7 +134,7 @@ _FAST_START: dict[str, tuple[str, ...]] = {
        - _words("form table hr plaintext xmp dd dt")},
     **{name: _VOID_KIND for name in _VOID - {"hr"}},
     "li": ("p", "li"), "td": ("td", "th"), "th": ("td", "th"), "tr": ("tr", "tr"),
-    "button": ("button", "button"),
+    "button": ("button", "button"), "a": _ANCHOR,
 }
 
 
@@ -141,7 +152,7 @@ class _Scan:
 
     __slots__ = ("text", "opts", "stack", "open", "elements", "work", "budget", "afe",
                  "afe_names", "afe_total", "options_in_select", "svg", "math", "merged",
-                 "long_tag")
+                 "long_tag", "anchor")
 
     def __init__(self, text: str, options: Options) -> None:
         self.text, self.opts = text, options
@@ -151,67 +162,98 @@ class _Scan:
         self.budget = options.max_depth * _WORK_PER_DEPTH
         self.afe: dict[str, int] = {}     # active formatting elements by name + attributes
         self.afe_names: dict[str, list[str]] = {}
+        self.anchor = False               # an <a> is in the active formatting list
         self.svg = self.math = 0          # <svg>/<math> not yet closed by </svg>, </math>
         self.merged = {"html": 0, "body": 0}
         # Tags shorter than this cannot break the length or attribute limits (an attribute
-        # takes at least two bytes), so the hot loop never looks at their attributes.
-        self.long_tag = min(options.max_tag_bytes, 2 * options.max_attributes)
+        # takes at least two bytes), so the hot loop does not count their attributes.
+        self.long_tag = min(_COUNTED_TAG, options.max_tag_bytes, 2 * options.max_attributes)
 
     def run(self) -> None:
         pos: int | None = 0
         while pos is not None:
             pos = self._scan_from(pos)
 
-    def _scan_from(self, start: int) -> int | None:
-        """Scan from ``start``; return where to resume after a skipped region, or None.
+    # One flat loop on purpose: a call per tag would double the pre-scan's cost.
+    def _scan_from(self, start: int) -> int | None:  # noqa: C901
+        """Scan from ``start``; return where to resume scanning, or None to stop.
 
-        The common tags (a generic, block, item or void start tag; an end tag closing the
-        current node or nothing at all) are handled inline, with the counters in locals:
-        this loop is where the pre-scan spends its time.
+        The common tags (a generic, block, item, void or anchor start tag, a foreign start
+        tag inside svg/math, an end tag closing the current node or nothing at all) are
+        handled here, with the counters in locals; the rest go to ``_start``/``_end``.
         """
         text, stack, open_, long_tag = self.text, self.stack, self.open, self.long_tag
         max_depth, max_elements, budget = self.opts.max_depth, self.opts.max_elements, self.budget
         fast, work, elements = _FAST_START, self.work, self.elements
         for m in _TOKEN.finditer(text, start):
-            slash, name, close = m.group(1, 2, 4)
+            slash, name, close = m.group(5, 6, 8)
             if name is None:
+                if m[2] is None:
+                    continue  # a comment, consumed whole
                 self.work, self.elements = work, elements
-                return _skip_comment(text, m)
-            if close is None or m.end() - m.start() >= long_tag:
-                self._check_tag(m, close is not None)
+                resume = self._raw(m)
+                if resume != 0:
+                    return resume
+                work, elements = self.work, self.elements
+                continue
+            begin, end = m.span()
+            if close is None or end - begin >= long_tag:
+                work += self._check_tag(begin, end, m[7], close is not None)
             name = name.lower()
+            top = stack[-1] if stack else ""
             if slash:
                 work += len(stack)
-                if name not in _SLOW_END:
-                    if stack and stack[-1] == name:
-                        stack.pop()
-                        open_[name] -= 1
-                        continue
-                    if not open_.get(name) and (not stack or stack[-1][0] != _F):
-                        continue  # nothing to close: the parser ignores it
-            elif not stack or stack[-1][0] != _F:
-                kind = fast.get(name, _PUSH)
-                if kind is _VOID_KIND:
-                    elements += 1
-                    work += len(stack)
-                    if elements > max_elements or work > budget:
-                        self.work, self.elements = work, elements - 1
-                        self._count_start(m)  # raises, naming the limit
+                if work > budget:
+                    self._refuse_work(begin)
+                if top == name and (name not in _SLOW_END or name == "a"):
+                    stack.pop()
+                    open_[name] -= 1
+                    if name == "a" and self.anchor:
+                        self.anchor = False
+                        self.afe_total -= 1
                     continue
-                if kind is _PUSH or (kind is not _SLOW and not (
-                        open_.get(kind[0]) or open_.get(kind[1]))):
+                if top[:1] == _F:
+                    if top == _F + name and name != "svg" and name != "math":
+                        stack.pop()
+                        open_[top] -= 1
+                        continue
+                elif name not in _SLOW_END and not open_.get(name):
+                    continue  # nothing to close: the parser ignores it
+            else:
+                entry = None
+                if top[:1] == _F:
+                    if top not in _FOREIGN_IP and name not in _BREAKOUT and name != "font":
+                        entry = _F + name  # '/>' is not honoured: see the module docstring
+                else:
+                    kind = fast.get(name, _PUSH)
+                    if kind is _VOID_KIND:
+                        elements += 1
+                        work += len(stack)
+                        if elements > max_elements or work > budget:
+                            self.work, self.elements = work, elements - 1
+                            self._count_start(begin)  # raises, naming the limit
+                        continue
+                    if kind is _PUSH or (kind is not _SLOW and kind is not _ANCHOR and not (
+                            open_.get(kind[0]) or open_.get(kind[1]))):
+                        entry = name
+                    elif kind is _ANCHOR:
+                        entry = name
+                        if not self.anchor:  # else the adoption agency swaps the old one out
+                            self.anchor = True
+                            self.afe_total += 1
+                if entry is not None:
                     afe = self.afe_total
                     depth = len(stack) + afe
                     elements += 1
                     work += depth + afe * _AFE_WEIGHT
                     if depth >= max_depth or elements > max_elements or work > budget:
                         self.work, self.elements = work, elements - 1
-                        self._count_start(m)
-                    stack.append(name)
-                    open_[name] = open_.get(name, 0) + 1
+                        self._count_start(begin)
+                    stack.append(entry)
+                    open_[entry] = open_.get(entry, 0) + 1
                     continue
             self.work, self.elements = work, elements
-            resume = self._end(name) if slash else self._start(name, m)
+            resume = self._end(name) if slash else self._start(name, m[7], begin)
             if resume != 0:
                 return resume
             work, elements = self.work, self.elements
@@ -220,48 +262,59 @@ class _Scan:
 
     # -- start tags ---------------------------------------------------------------------
 
-    def _count_start(self, m: re.Match[str]) -> None:
+    def _count_start(self, where: int) -> None:
         """Account for one start tag about to be pushed: elements, depth and work."""
         self.elements += 1
         if self.elements > self.opts.max_elements:
-            self._refuse(f"more than max_elements={self.opts.max_elements} tags", m.start())
+            self._refuse(f"more than max_elements={self.opts.max_elements} tags", where)
         depth = len(self.stack) + self.afe_total
         if depth >= self.opts.max_depth:
             self._refuse(f"elements nested deeper than max_depth={self.opts.max_depth}",
-                         m.start())
+                         where)
         self.work += depth + self.afe_total * _AFE_WEIGHT
         if self.work > self.budget:
-            self._refuse_work(m.start())
+            self._refuse_work(where)
 
-    def _start(self, name: str, m: re.Match[str]) -> int | None:
-        """A start tag that needs a second look; 0 to go on, else where to resume (or None)."""
+    def _raw(self, m: re.Match[str]) -> int | None:
+        """A raw-text element matched with its content: skip it, or rescan it as markup."""
+        where = m.start()
+        self.work += self._check_tag(where, m.end(4), m[3], True)
+        if self.svg or self.math:
+            # Perhaps foreign content, where <style> or <title> hold markup: rescan it.
+            self._start(m[2].lower(), m[3], where)
+            return m.end(4)
+        self._count_start(where)
+        return 0
+
+    def _start(self, name: str, attrs: str, where: int) -> int | None:
+        """A start tag that needs a second look; 0 to go on, None to stop scanning."""
         stack = self.stack
         if stack and stack[-1][0] == _F and stack[-1] not in _FOREIGN_IP:
-            if name not in _BREAKOUT and not (name == "font" and _FONT_BREAKOUT.search(m[3])):
-                self._push(_F + name, m)  # '/>' is not honoured: see the module docstring
+            if name not in _BREAKOUT and not (name == "font" and _FONT_BREAKOUT.search(attrs)):
+                self._push(_F + name, where)  # '/>' is not honoured: see the module docstring
                 return 0
             while stack and stack[-1][0] == _F and stack[-1] not in _FOREIGN_IP:
                 self._pop_to(len(stack) - 1)
         if name in _VOID:
-            self._count_start(m)
+            self._count_start(where)
             return 0
         if name in self.merged or name == "head":
-            self._merge(name, m)
+            self._merge(name, attrs, where)
             return 0
-        if (name in _RAW_END or name == "plaintext") and not (self.svg or self.math):
-            self._count_start(m)
-            return self._skip_raw(name, m.end())
+        if name == "plaintext" and not (self.svg or self.math):
+            self._count_start(where)
+            return None  # everything after it is text
         self._close_implied(name)
-        return self._insert(name, m)
+        return self._insert(name, attrs, where)
 
-    def _insert(self, name: str, m: re.Match[str]) -> int:
+    def _insert(self, name: str, attrs: str, where: int) -> int:
         if name == "form" and self.open.get("form"):
-            self._count_start(m)
+            self._count_start(where)
             return 0  # a nested form is ignored while one is open
         if name in _FORMATTING:
-            self._add_formatting(name, m[3])
+            self._add_formatting(name, attrs)
         if name == "svg" or name == "math":
-            self._push(_F + name, m)
+            self._push(_F + name, where)
             if name == "svg":
                 self.svg += 1
             else:
@@ -269,7 +322,7 @@ class _Scan:
             return 0
         if name == "select":
             self.options_in_select = 0
-        self._push(name, m)
+        self._push(name, where)
         return 0
 
     def _close_implied(self, name: str) -> None:
@@ -312,7 +365,12 @@ class _Scan:
 
     def _add_formatting(self, name: str, attrs: str) -> None:
         """Book a formatting element into the active formatting list (Noah's Ark: ≤ 3)."""
-        if name in ("a", "nobr") and self.afe_names.get(name):
+        if name == "a":
+            if not self.anchor:  # at most one <a> is active: a new one swaps the old out
+                self.anchor = True
+                self.afe_total += 1
+            return
+        if name == "nobr" and self.afe_names.get(name):
             self._drop_formatting(name)  # the adoption agency removes the previous one
         key = f"{name} {attrs}"
         count = self.afe.get(key, 0) + 1
@@ -322,6 +380,11 @@ class _Scan:
             self.afe_total += 1
 
     def _drop_formatting(self, name: str) -> None:
+        if name == "a":
+            if self.anchor:
+                self.anchor = False
+                self.afe_total -= 1
+            return
         keys = self.afe_names.get(name)
         if keys:
             key = keys.pop()
@@ -330,21 +393,14 @@ class _Scan:
                 self.afe_total -= 1
             self.afe[key] = count - 1
 
-    def _merge(self, name: str, m: re.Match[str]) -> None:
+    def _merge(self, name: str, attrs: str, where: int) -> None:
         """<html>/<body> again: the parser merges their attributes, quadratically."""
-        self._count_start(m)
+        self._count_start(where)
         if name in self.merged:
-            self.merged[name] += len(_ATTR.findall(m[3]))
+            self.merged[name] += len(_ATTR.findall(attrs))
             if self.merged[name] > self.opts.max_attributes:
                 self._refuse(f"more than max_attributes={self.opts.max_attributes} "
-                             f"attributes on all <{name}> tags together", m.start())
-
-    def _skip_raw(self, name: str, start: int) -> int | None:
-        """Resume after the end tag of a raw-text element; None if it runs to the end."""
-        if name == "plaintext":
-            return None
-        end = _RAW_END[name].search(self.text, start)
-        return end.start() if end else None
+                             f"attributes on all <{name}> tags together", where)
 
     # -- end tags -----------------------------------------------------------------------
 
@@ -380,8 +436,8 @@ class _Scan:
 
     # -- the stack model ----------------------------------------------------------------
 
-    def _push(self, entry: str, m: re.Match[str]) -> None:
-        self._count_start(m)
+    def _push(self, entry: str, where: int) -> None:
+        self._count_start(where)
         self.stack.append(entry)
         self.open[entry] = self.open.get(entry, 0) + 1
 
@@ -394,17 +450,21 @@ class _Scan:
 
     # -- limits -------------------------------------------------------------------------
 
-    def _check_tag(self, m: re.Match[str], complete: bool) -> None:
-        """Length and attribute limits for a long tag (or the unfinished last one)."""
+    def _check_tag(self, start: int, end: int, attrs: str, complete: bool) -> int:
+        """Length and attribute limits for a long tag (or the unfinished last one).
+
+        Returns the tag's work: the parser compares each attribute with the ones before it.
+        Shorter tags are not counted: under _COUNTED_TAG bytes a tag holds at most 64
+        attributes, so their cost grows only linearly with the input (max_input_bytes).
+        """
         max_tag = self.opts.max_tag_bytes
-        if complete and m.end() - m.start() > max_tag:
-            self._refuse(f"a tag longer than max_tag_bytes={max_tag}", m.start())
-        attrs = m[3]
-        if len(attrs) >= 2 * self.opts.max_attributes:
-            count = len(_ATTR.findall(attrs))
-            if count > self.opts.max_attributes:
-                self._refuse(f"a tag with {count} attributes (max_attributes="
-                             f"{self.opts.max_attributes})", m.start())
+        if complete and end - start > max_tag:
+            self._refuse(f"a tag longer than max_tag_bytes={max_tag}", start)
+        count = len(_ATTR.findall(attrs))
+        if count > self.opts.max_attributes:
+            self._refuse(f"a tag with {count} attributes (max_attributes="
+                         f"{self.opts.max_attributes})", start)
+        return count * count
 
     def _refuse_work(self, where: int | None) -> None:
         self._refuse(f"a tree too costly to build (more than {self.budget} stack steps, "
@@ -424,15 +484,3 @@ def _last_index(stack: list[str], entry: str) -> int:
     while stack[i] != entry:
         i -= 1
     return i
-
-
-def _skip_comment(text: str, m: re.Match[str]) -> int | None:
-    """Where scanning resumes after a comment or bogus comment; None if it never ends."""
-    end = m.end()
-    if m[5]:  # "<!--": "<!-->" and "<!--->" close at once, else the first "-->"/"--!>"
-        if text.startswith(">", end) or text.startswith("->", end):
-            return text.index(">", end) + 1
-        close = _COMMENT_END.search(text, end)
-        return close.end() if close else None
-    close = text.find(">", end)
-    return close + 1 if close >= 0 else None

@@ -61,7 +61,15 @@ class Signals:
 
     units: list[Unit] = field(default_factory=list)
     stats: dict[int, NodeStat] = field(default_factory=dict)
+    #: For every ancestor of a unit: [text chars of the units below it, the part of those
+    #: not inside a nav/aside/footer below it]. Link text is never counted.
+    mass: dict[int, list[int]] = field(default_factory=dict)
     total_chars: int = 0
+
+    def good_chars(self, node: LexborNode) -> int:
+        """Non-link unit text under ``node``, furniture (nav, aside, footer) left out."""
+        totals = self.mass.get(node.mem_id)
+        return totals[1] if totals is not None else 0
 
 
 def compute(page: Page, options: Options) -> Signals:
@@ -102,22 +110,34 @@ def _add_unit(sig: Signals, node: LexborNode, text: str, *, deep: bool) -> None:
 def _spread(sig: Signals, node: LexborNode, score: float, chars: int, deep: bool) -> None:
     # A direct-text unit is itself a container: it takes the full score first.
     current = node if not deep else node.parent
-    stats = sig.stats
-    for level in range(_ANCESTOR_LEVELS):
-        if current is None or current.tag in ("html", "-document"):
+    stats, mass = sig.stats, sig.mass
+    level = 0
+    free = chars
+    while current is not None:
+        tag = current.tag
+        if tag in ("html", "-document"):
             return
-        stat = stats.get(current.mem_id)
-        if stat is None:
-            stat = _new_stat(current)
-            stats[current.mem_id] = stat
-        divider = 1 if level == 0 else (2 if level == 1 else level * 3)
-        stat.score += score / divider
-        stat.units += 1
-        stat.unit_chars += chars
-        if stat.weight < 0 or current.tag in _FURNITURE:
-            # A comments section, sidebar or footer keeps its score to itself, so that its
-            # text does not lift the page container above the article.
-            score *= _CONTAIN
+        key = current.mem_id
+        if level < _ANCESTOR_LEVELS:
+            stat = stats.get(key)
+            if stat is None:
+                stat = stats[key] = _new_stat(current)
+            stat.score += score / (1 if level == 0 else (2 if level == 1 else level * 3))
+            stat.units += 1
+            stat.unit_chars += chars
+            if stat.weight < 0 or tag in _FURNITURE:
+                # A comments section, sidebar or footer keeps its score to itself, so that
+                # its text does not lift the page container above the article.
+                score *= _CONTAIN
+        if tag in _FURNITURE:
+            free = 0  # above a nav/aside/footer this text is furniture, not content
+        totals = mass.get(key)
+        if totals is None:
+            mass[key] = [chars, free]
+        else:
+            totals[0] += chars
+            totals[1] += free
+        level += 1
         current = current.parent
 
 

@@ -45,7 +45,7 @@ _QUOTES = (("\u201c", "\u201c", "<q>"), ("\u201d", "\u201d", "</q>"))
 # a <label> names a form control, which is skipped too.
 SKIP = frozenset({
     "script", "style", "template", "iframe", "frame", "frameset", "object", "embed", "param",
-    "canvas", "svg", "math", "input", "select", "textarea", "button", "head", "title", "meta",
+    "canvas", "svg", "math", "input", "select", "textarea", "head", "title", "meta",
     "link", "base", "audio", "video", "source", "track", "map", "area", "datalist", "option",
     "optgroup", "portal", "rp", "dialog", "slot", "wbr", "label",
 })
@@ -60,6 +60,7 @@ BLOCKS = frozenset({
 TRANSPARENT = frozenset({
     "span", "font", "time", "u", "bdi", "bdo", "big", "nobr", "data", "output",
     "ruby", "rt", "rb", "meter", "progress", "tt", "blink",
+    "button",  # only long-texted ones survive clean: accordion and FAQ questions
 })
 
 
