@@ -31,7 +31,8 @@ class Options:
     max_attributes: int = _opt(
         2000, "Most attributes accepted on a single tag.")
     max_tag_bytes: int = _opt(
-        256 * 1024, "Longest single tag (from '<' to '>') accepted, in bytes.")
+        16 * 1024 * 1024, "Longest single tag (from '<' to '>') accepted, in bytes (long "
+        "data: URLs are cheap to parse; the attribute count is what costs).")
     max_elements: int = _opt(
         600_000, "Most start tags accepted in one document.")
 

@@ -25,6 +25,10 @@ _CLIMB_SHARE = 0.8
 _CARD_LINK_CHARS = 120
 _LEAD_LEVELS = 2
 _MIN_BODY_CHARS = 80
+_ARTICLE_BODY = "itemprop=articleBody"
+_MIN_CONFIDENT_CHARS = 50
+_FULL_LENGTH_CHARS = 1500  # a root with this much prose is long enough to be an article
+_FULL_SHARE = 0.6  # … and holding this share of the page's prose, clearly the main text
 _LEAD_SIBLINGS = 3
 _LEAD_TEXT_CHARS = 600
 
@@ -64,7 +68,8 @@ def choose(page: Page, sig: Signals, options: Options) -> Choice:
     top = _shared_ancestor(top, ranked, sig, reasons)
     top = _climb(top, sig, reasons)
     top = _semantic(page, top, sig, reasons)
-    exclude = _siblings(top, sig)
+    # A page's own articleBody marker is the article's whole extent: no sibling merging.
+    exclude = None if reasons[-1] == _ARTICLE_BODY else _siblings(top, sig)
     root = top.node
     if exclude is not None:
         root = top.node.parent or top.node
@@ -76,7 +81,7 @@ def choose(page: Page, sig: Signals, options: Options) -> Choice:
     if wider is not None:
         root, excluded = wider, frozenset()
         reasons.append("widened: the page's content is spread over several blocks")
-    return Choice(root=root, confidence=_confidence(root, sig), exclude=excluded,
+    return Choice(root=root, confidence=_confidence(root, page.body, sig), exclude=excluded,
                   reasons=tuple(reasons), lead=lead_figure(root))
 
 
@@ -274,7 +279,7 @@ def _semantic(page: Page, top: NodeStat, sig: Signals, reasons: list[str]) -> No
     chosen = _text_chars(top.node)
     mass = _text_chars(node)
     if _contains(node, top.node) or (_contains(top.node, node) and mass >= 0.6 * chosen):
-        reasons.append("itemprop=articleBody")
+        reasons.append(_ARTICLE_BODY)
         return sig.stats.get(node.mem_id) or NodeStat(node, top.score, 0)
     return top
 
@@ -312,13 +317,15 @@ def _sibling_is_content(node: LexborNode, sig: Signals, threshold: float) -> boo
     return density == 0 and text.endswith((".", "!", "?", "。"))
 
 
-def _confidence(root: LexborNode, sig: Signals) -> float:
-    chars = _text_chars(root)
-    if chars < 50:
+def _confidence(root: LexborNode, body: LexborNode | None, sig: Signals) -> float:
+    """How sure we are: enough prose under the root, and most of the page's prose."""
+    mass = sig.mass.get(root.mem_id, (0, 0))[0]
+    if mass < _MIN_CONFIDENT_CHARS:
         return 0.0
-    density = link_density(root)
-    share = min(1.0, chars / 2500)
-    return round(min(1.0, 0.15 + 0.6 * share + 0.25 * (1 - density)), 3)
+    total = sig.good_chars(body) if body is not None else 0
+    share = min(1.0, mass / total) if total else 1.0
+    length = min(1.0, mass / _FULL_LENGTH_CHARS)
+    return round(0.5 * length + 0.5 * min(1.0, share / _FULL_SHARE), 3)
 
 
 def _text_chars(node: LexborNode) -> int:

@@ -8,6 +8,7 @@ which were never part of it, are the exception).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
@@ -28,6 +29,11 @@ _CANDIDATE_SELECTOR = "nav, aside, footer, form, [role], [class], [id]"
 _MAX_SHARE = 0.25
 _LINKY_DENSITY = 0.5
 _MAX_DROPPED = 0.5
+_REPEATED = 3  # this many same-class siblings are a pattern (posts, cards), not extras
+# What follows a headline inside a <title>: " | Site", " - Site", ": subtitle" …
+_SEPARATED_RE = re.compile(r"\s*[|\-–—:·•»]\s")
+
+Found = tuple[LexborNode, tuple[str, str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +52,9 @@ def classify(page: Page, choice: Choice, sig: Signals, options: Options,
         return Decision(frozenset(), ())
     removed = [p.removed for p in pending if _inside(p.parent, root)]
     root_chars = max(1, _chars(root))
-    found = _furniture(root, root_chars) + _link_lists(root, root_chars) + _title_heading(
-        page, root)
+    found = _furniture(root, root_chars, options) + _link_lists(root, root_chars)
+    found += _title_heading(page, root)
+    found = _unique(_keep_repeated(found, root_chars))
     drops = set(choice.exclude)
     for node, (kind, reason), text in _within_budget(found, root, root_chars):
         drops.add(node.mem_id)
@@ -57,7 +64,35 @@ def classify(page: Page, choice: Choice, sig: Signals, options: Options,
     return Decision(frozenset(drops), tuple(removed))
 
 
-def _within_budget(found: list[tuple[LexborNode, tuple[str, str]]], root: LexborNode,
+def _unique(found: list[Found]) -> list[Found]:
+    """One verdict per node (the first): a share bar is both a class match and a link list."""
+    seen: set[int] = set()
+    unique = []
+    for item in found:
+        if item[0].mem_id not in seen:
+            seen.add(item[0].mem_id)
+            unique.append(item)
+    return unique
+
+
+def _keep_repeated(found: list[Found], root_chars: int) -> list[Found]:
+    """Leave out blocks that repeat (same parent, same class) and together hold a large
+    part of the root: a forum's posts, a listing's cards, not a page's stray extras."""
+    groups: dict[tuple[int, str], list[Found]] = {}
+    for item in found:
+        node = item[0]
+        parent = node.parent
+        key = (parent.mem_id if parent is not None else 0, node.attributes.get("class") or "")
+        groups.setdefault(key, []).append(item)
+    keep: set[int] = set()
+    for (_, classes), items in groups.items():
+        if len(items) >= _REPEATED and classes:
+            if sum(_chars(node) for node, _ in items) > _MAX_SHARE * root_chars:
+                keep.update(node.mem_id for node, _ in items)
+    return [item for item in found if item[0].mem_id not in keep]
+
+
+def _within_budget(found: list[Found], root: LexborNode,
                    root_chars: int) -> list[tuple[LexborNode, tuple[str, str], str]]:
     """The drops to make, smallest first, while they leave most of the root's text.
 
@@ -66,7 +101,8 @@ def _within_budget(found: list[tuple[LexborNode, tuple[str, str]]], root: Lexbor
     block a widget): the small blocks (actions, meta lines, share bars) still go, the big
     ones stay. Landmark furniture (nav, aside, footer) always goes.
     """
-    sized = sorted(((node, verdict, " ".join(node.text().split())) for node, verdict in found),
+    sized = sorted(((node, verdict, " ".join(node.text(separator=" ").split()))
+                    for node, verdict in found),
                    key=lambda item: len(item[2]))
     budget = _MAX_DROPPED * root_chars
     accepted = []
@@ -78,21 +114,21 @@ def _within_budget(found: list[tuple[LexborNode, tuple[str, str]]], root: Lexbor
     return [item for item in accepted if not _has_ancestor_in(item[0], ids, root)]
 
 
-def _furniture(root: LexborNode, root_chars: int) -> list[tuple[LexborNode, tuple[str, str]]]:
+def _furniture(root: LexborNode, root_chars: int, options: Options) -> list[Found]:
     found = []
     seen: set[int] = set()
     for node in root.css(_CANDIDATE_SELECTOR):
         if node.mem_id in seen:  # Lexbor returns a node once per matching selector
             continue
         seen.add(node.mem_id)
-        verdict = _furniture_verdict(node)
+        verdict = _furniture_verdict(node, options.clean_boilerplate)
         if verdict is None or _chars(node) > _MAX_SHARE * root_chars:
             continue
         found.append((node, verdict))
     return found
 
 
-def _furniture_verdict(node: LexborNode) -> tuple[str, str] | None:
+def _furniture_verdict(node: LexborNode, by_class: bool) -> tuple[str, str] | None:
     tag = node.tag or ""
     if tag in FURNITURE_TAGS:
         parent = node.parent
@@ -104,7 +140,8 @@ def _furniture_verdict(node: LexborNode) -> tuple[str, str] | None:
     role = node.attributes.get("role")
     if role and role.strip().lower() in FURNITURE_ROLES:
         return "nav", f"role={role.strip().lower()}"
-    if tag in ("span", "a", "em", "strong", "b", "i", "h1", "h2", "h3", "h4", "li"):
+    if not by_class or tag in ("span", "a", "em", "strong", "b", "i", "h1", "h2", "h3", "h4",
+                               "li"):
         return None
     attrs = node.attributes
     names = ((attrs.get("class") or "") + " " + (attrs.get("id") or "")).strip()
@@ -113,7 +150,7 @@ def _furniture_verdict(node: LexborNode) -> tuple[str, str] | None:
     return None
 
 
-def _title_heading(page: Page, root: LexborNode) -> list[tuple[LexborNode, tuple[str, str]]]:
+def _title_heading(page: Page, root: LexborNode) -> list[Found]:
     """The article's own headline at the top of the root: it is the title, not body text."""
     heading = root.css_first("h1, h2")
     if heading is None:
@@ -128,11 +165,12 @@ def _is_title(page: Page, text: str) -> bool:
     names = [page.title_tag, page.meta.get("og:title", ""), page.meta.get("twitter:title", "")]
     names += [str(obj.get("headline", "")) for obj in page.jsonld[:8]]
     folded = text.casefold()
-    return any(name and (name.casefold() == folded or name.casefold().startswith(folded + " "))
-               for name in names)
+    return any(name and (name.casefold() == folded or _SEPARATED_RE.match(
+        name.casefold(), len(folded)) is not None and name.casefold().startswith(folded))
+        for name in names)
 
 
-def _link_lists(root: LexborNode, root_chars: int) -> list[tuple[LexborNode, tuple[str, str]]]:
+def _link_lists(root: LexborNode, root_chars: int) -> list[Found]:
     found = []
     for node in root.css(_LINKY_TAGS):
         chars = _chars(node)

@@ -79,11 +79,10 @@ def outermost(nodes: list[LexborNode]) -> list[LexborNode]:
 def _is_hidden(node: LexborNode) -> bool:
     attrs = node.attributes
     if "hidden" in attrs:
-        return True
+        # hidden="until-found" is collapsed text a reader can open (FAQ answers).
+        return (attrs.get("hidden") or "").strip().lower() != "until-found"
     style = attrs.get("style")
-    if style and HIDDEN_STYLE_RE.search(style):
-        return True
-    return attrs.get("aria-hidden") == "true"
+    return bool(style and HIDDEN_STYLE_RE.search(style))
 
 
 def _drop_textless_noscript(body: LexborNode) -> None:
@@ -99,7 +98,7 @@ def _record(node: LexborNode, kind: str, reason: str, pending: list[Pending]) ->
     parent = node.parent
     if parent is None:
         return
-    text = " ".join(node.text().split())
+    text = " ".join(node.text(separator=" ").split())
     if text:
         removed = Removed(kind=kind, text=text, reason=reason, selector=css_path(node))  # type: ignore[arg-type]
         pending.append(Pending(parent, removed))

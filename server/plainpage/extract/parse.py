@@ -11,7 +11,7 @@ import re
 from typing import Any
 from urllib.parse import urljoin
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .page import Page
 
@@ -31,7 +31,8 @@ def parse(text: str, url: str | None) -> Page:
         attrs = html.attributes
         lang = (attrs.get("lang") or attrs.get("xml:lang") or "").strip() or None
         dir_ = (attrs.get("dir") or "").strip().lower() or None
-    title = tree.css_first("title")
+    # The document's <title>, not an inline SVG icon's.
+    title = tree.css_first("head > title") or tree.css_first("title:not(svg title)")
     return Page(
         tree=tree,
         url=url,
@@ -43,6 +44,11 @@ def parse(text: str, url: str | None) -> Page:
         jsonld=read_jsonld(tree),
         meta=read_meta(tree),
     )
+
+
+def parse_fragment(html: str) -> LexborNode | None:
+    """The <body> of a separately parsed HTML fragment (the fallback's answer)."""
+    return LexborHTMLParser(html).body
 
 
 def _base_url(tree: LexborHTMLParser, url: str | None) -> str | None:

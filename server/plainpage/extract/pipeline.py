@@ -1,6 +1,7 @@
 """The extraction pipeline: the order of the stages, written once.
 
 prescan → parse → clean → signals → candidates → classify → metadata → render
+(→ fallback: readability-lxml's second opinion when our confidence is low)
 
 Each stage is a module of its own; this file only calls them in order and hands each one's
 result to the next. ``clean`` is the only stage that changes the tree; ``classify`` returns
@@ -11,7 +12,18 @@ from __future__ import annotations
 
 from ..model import Article
 from ..options import Options
-from . import candidates, classify, clean, decode, metadata, parse, prescan, render, signals
+from . import (
+    candidates,
+    classify,
+    clean,
+    decode,
+    fallback,
+    metadata,
+    parse,
+    prescan,
+    render,
+    signals,
+)
 from .assemble import assemble, empty_article
 
 
@@ -29,4 +41,6 @@ def run(data: str | bytes, url: str | None, options: Options,
     decision = classify.classify(page, choice, sig, options, pending)  # 6. boilerplate
     meta = metadata.extract(page, options)            # 7. title, byline, dates, …
     rendered = render.render(choice.roots, page, decision.drops, options)  # 8. blocks → outputs
+    if options.fallback and choice.root is not None and choice.confidence < options.fallback_below:
+        rendered = fallback.second_opinion(text, page, rendered, options) or rendered
     return assemble(page, meta, rendered, choice, decision, options)

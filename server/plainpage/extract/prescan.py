@@ -38,6 +38,7 @@ It is a model, not the parser: the work budget of a worker process remains the b
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 
 from ..errors import DocumentTooComplex
 from ..options import Options
@@ -68,8 +69,17 @@ _ATTR = re.compile(f"[^{_WS}/>][^{_WS}/>=]*+(?:[{_WS}]*+=[{_WS}]*+"
                    f"(?:\"[^\"]*+\"|'[^']*+'|[^{_WS}>]*+))?+")
 _FONT_BREAKOUT = re.compile(f"(?:^|[{_WS}/])(?:color|face|size)(?:[{_WS}/=]|$)", re.I)
 
+# The fast screen (see _needs_model): at most this many tags, none longer than _LONG_TAG,
+# cost Lexbor milliseconds whatever their nesting (10 000 nested divs parse in ~60 ms).
+_CHEAP_TAGS = 10_000
+_LONG_TAG = 8192
+_CONTAINER_RE = re.compile(
+    r"<(/?)(?:div|section|article|main|aside|nav|header|footer|span|ul|ol|dl|table|form|"
+    r"blockquote|figure|details|fieldset|center|font)(?=[\s/>])", re.I)
+_STEP = {"": 1, "/": -1}
+
 _WORK_PER_DEPTH = 25_000   # the work budget is max_depth × this many stack steps
-_AFE_WEIGHT = 60           # re-creating a formatting element costs ~60 stack steps
+_AFE_WEIGHT = 150          # re-creating a formatting element costs ~150 stack steps
 _OPTION_WEIGHT = 5         # each option already in a <select> costs ~5 steps per new one
 _WALK = 12                 # how far an implied close looks down the stack for its element
 _FOREIGN_WALK = 64         # how far an </svg> or </math> looks for its element
@@ -91,51 +101,48 @@ _CLOSES_P = _words(
     "summary table ul xmp li dd dt plaintext h1 h2 h3 h4 h5 h6")
 _FOREIGN_IP = frozenset(_F + name for name in _words(
     "foreignobject desc title mi mo mn ms mtext annotation-xml"))
-_SCOPE = _words("applet caption table td th marquee object template") | _FOREIGN_IP
-_SPECIAL = _words(  # the spec's special elements but address, div, p and the list items
-    "applet area article aside base basefont bgsound blockquote body br button caption "
-    "center col colgroup details dir dl embed fieldset figcaption figure footer form frame "
-    "frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html iframe img input keygen link "
-    "listing main marquee menu meta nav noembed noframes noscript object ol param plaintext "
-    "pre script search section select source style summary table tbody td template "
-    "textarea tfoot th thead title tr track ul wbr xmp") | _FOREIGN_IP
+_SCOPE = _words("applet caption html table td th marquee object template") | _FOREIGN_IP
+_SPECIAL = _words(  # the spec's "special" category
+    "address applet area article aside base basefont bgsound blockquote body br button "
+    "caption center col colgroup dd details dir div dl dt embed fieldset figcaption figure "
+    "footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html iframe img "
+    "input keygen li link listing main marquee menu meta nav noembed noframes noscript "
+    "object ol p param plaintext pre script search section select source style summary "
+    "table tbody td template textarea tfoot th thead title tr track ul wbr xmp") | _FOREIGN_IP
 _BREAKOUT = _words(
     "b big blockquote body br center code dd div dl dt em embed h1 h2 h3 h4 h5 h6 head hr i "
     "img li listing menu meta nobr ol p pre ruby s small span strong strike sub sup table tt "
     "u ul var")
-_TABLE_FLOOR = _words("table template")
-_SECTIONS = _words("tbody thead tfoot")
-_ITEM_CLOSERS = {  # start tag → (elements it closes, elements that stop the walk)
-    "li": (frozenset({"li"}), _SPECIAL | {"dd", "dt"}),
-    "dd": (frozenset({"dd", "dt"}), _SPECIAL | {"li"}),
-    "dt": (frozenset({"dd", "dt"}), _SPECIAL | {"li"}),
-    "td": (frozenset({"td", "th"}), _TABLE_FLOOR),
-    "th": (frozenset({"td", "th"}), _TABLE_FLOOR),
-    "tr": (frozenset({"tr"}), _TABLE_FLOOR),
-    "tbody": (_SECTIONS, _TABLE_FLOOR),
-    "thead": (_SECTIONS, _TABLE_FLOOR),
-    "tfoot": (_SECTIONS, _TABLE_FLOOR),
-    "button": (frozenset({"button"}), _SCOPE),
-}
-_P_TARGET, _P_STOPS = frozenset({"p"}), _SCOPE | {"button"}
-# Start tags the hot loop may push without a second look (no implied close, no bookkeeping).
-_SLOW_START = (_VOID | _FORMATTING | _CLOSES_P | set(_ITEM_CLOSERS)
-               | _words(_RAW_NAMES.replace("|", " "))
-               | _words("html head body svg math form select option optgroup plaintext"))
-_SLOW_END = _FORMATTING | {"svg", "math"}
+_CELLS, _SECTIONS = ("td", "th"), ("tbody", "thead", "tfoot")
+_TABLE_SCOPED = _words("tbody thead tfoot tr td th caption colgroup")
+
+# Marks kept as lists of stack indices, so every scope question is answered in O(1):
+# special (ends an "any other end tag" walk), item stop (ends an <li>/<dd>/<dt> walk: the
+# special elements but address, div, p and the items themselves), scope (a boundary of
+# "has an element in scope").
+_SPECIAL_MARK, _ITEM_STOP_MARK, _SCOPE_MARK = 1, 2, 4
+_MARKS: dict[str, int] = {
+    name: (_SPECIAL_MARK
+           | (0 if name in _words("address div p li dd dt") else _ITEM_STOP_MARK)
+           | (_SCOPE_MARK if name in _SCOPE else 0))
+    for name in _SPECIAL}
+
 _PUSH, _VOID_KIND, _SLOW, _ANCHOR = ("push",), ("void",), ("slow",), ("anchor",)
-_P2 = ("p", "p")
 # How the hot loop treats a start tag when the current node is an HTML element: a void is
-# only counted; a pair of names means "push it, unless one of these is open" (then the
+# only counted; a tuple of names means "push it, unless one of these is open" (then an
 # implied close needs a second look); anything not listed is simply pushed.
 _FAST_START: dict[str, tuple[str, ...]] = {
-    **{name: _SLOW for name in _SLOW_START},
-    **{name: _P2 for name in _CLOSES_P - _HEADINGS - set(_ITEM_CLOSERS)
-       - _words("form table hr plaintext xmp dd dt")},
+    **{name: _SLOW for name in (
+        _VOID | _FORMATTING | _CLOSES_P | _TABLE_SCOPED | _words(_RAW_NAMES.replace("|", " "))
+        | _words("html head body svg math form select option optgroup plaintext button"))},
+    **{name: ("p",) for name in _CLOSES_P - _HEADINGS
+       - _words("form table hr plaintext xmp li dd dt")},
     **{name: _VOID_KIND for name in _VOID - {"hr"}},
-    "li": ("p", "li"), "td": ("td", "th"), "th": ("td", "th"), "tr": ("tr", "tr"),
-    "button": ("button", "button"), "a": _ANCHOR,
+    "li": ("p", "li"), "td": _CELLS, "th": _CELLS, "tr": ("tr",), "button": ("button",),
+    "a": _ANCHOR,
 }
+# End tags the hot loop leaves to ``_end`` even when they close the current node.
+_SLOW_END = _FORMATTING - {"a"} | {"svg", "math"}
 
 
 def check(text: str, options: Options) -> None:
@@ -144,26 +151,72 @@ def check(text: str, options: Options) -> None:
         raise DocumentTooComplex(
             f"refused before parsing: {len(text)} characters exceed max_input_bytes="
             f"{options.max_input_bytes}")
+    if not _needs_model(text, options):
+        return
     _Scan(text, options).run()
+
+
+def _needs_model(text: str, options: Options) -> bool:
+    """False when C-speed counts already prove the document cheap to parse.
+
+    Almost every real page has a few thousand tags and no tag longer than a few kilobytes:
+    however those nest, Lexbor parses them in milliseconds. Only bigger or stranger
+    documents pay for the full model of the tree builder below.
+    """
+    # Splitting at "<" runs in C and gives both the tag count and the tag lengths.
+    pieces = text.split("<")
+    tags = len(pieces) - 1
+    if tags > options.max_elements:
+        return True
+    if max(map(len, pieces)) > _LONG_TAG and _has_long_tag(pieces):
+        return True  # maybe thousands of attributes: count them properly
+    if tags <= _CHEAP_TAGS:
+        return False
+    return _container_depth(text) > options.max_depth // 2
+
+
+def _has_long_tag(pieces: list[str]) -> bool:
+    # Only the rare long pieces are looked at (a regex over every tag costs more than the
+    # parse); a long piece is a long tag, or a tag followed by a long text.
+    for piece in pieces:
+        if len(piece) > _LONG_TAG and piece[:1].isalpha():
+            end = piece.find(">")
+            if end < 0 or end > _LONG_TAG:
+                return True
+    return False
+
+
+def _container_depth(text: str) -> int:
+    """Deepest nesting of common container elements, from their start and end tags."""
+    steps = map(_STEP.__getitem__, _CONTAINER_RE.findall(text))
+    return max(accumulate(steps, initial=0))
+
+
+def _last(indices: list[int] | None) -> int:
+    return indices[-1] if indices else -1
 
 
 class _Scan:
     """One pass over one document; the modelled stack of open elements lives here."""
 
-    __slots__ = ("text", "opts", "stack", "open", "elements", "work", "budget", "afe",
-                 "afe_names", "afe_total", "options_in_select", "svg", "math", "merged",
-                 "long_tag", "anchor")
+    __slots__ = ("text", "opts", "stack", "pos", "special", "item_stop", "scope", "native",
+                 "elements", "work", "budget", "afe", "afe_names", "afe_total", "anchor",
+                 "options_in_select", "svg", "math", "merged", "long_tag")
 
     def __init__(self, text: str, options: Options) -> None:
         self.text, self.opts = text, options
-        self.stack: list[str] = []        # names; foreign entries carry the _F prefix
-        self.open: dict[str, int] = {}    # how many entries of each name are on the stack
+        self.stack: list[str] = []            # names; foreign entries carry the _F prefix
+        self.pos: dict[str, list[int]] = {}   # stack indices of each name
+        self.special: list[int] = []          # stack indices carrying each mark
+        self.item_stop: list[int] = []
+        self.scope: list[int] = []
+        self.native: list[int] = []           # HTML entries pushed while svg/math was open
         self.elements = self.work = self.afe_total = self.options_in_select = 0
         self.budget = options.max_depth * _WORK_PER_DEPTH
-        self.afe: dict[str, int] = {}     # active formatting elements by name + attributes
+        self.afe: dict[str, int] = {}         # active formatting elements by name + attributes
         self.afe_names: dict[str, list[str]] = {}
-        self.anchor = False               # an <a> is in the active formatting list
-        self.svg = self.math = 0          # <svg>/<math> not yet closed by </svg>, </math>
+        self.anchor = False                   # an <a> is in the active formatting list
+        self.svg = self.math = 0              # <svg>/<math> not yet closed by </svg>, </math>
         self.merged = {"html": 0, "body": 0}
         # Tags shorter than this cannot break the length or attribute limits (an attribute
         # takes at least two bytes), so the hot loop does not count their attributes.
@@ -174,7 +227,7 @@ class _Scan:
         while pos is not None:
             pos = self._scan_from(pos)
 
-    # One flat loop on purpose: a call per tag would double the pre-scan's cost.
+    # One flat loop on purpose: a method call per tag would double the pre-scan's cost.
     def _scan_from(self, start: int) -> int | None:  # noqa: C901
         """Scan from ``start``; return where to resume scanning, or None to stop.
 
@@ -182,9 +235,11 @@ class _Scan:
         tag inside svg/math, an end tag closing the current node or nothing at all) are
         handled here, with the counters in locals; the rest go to ``_start``/``_end``.
         """
-        text, stack, open_, long_tag = self.text, self.stack, self.open, self.long_tag
+        text, stack, pos, long_tag = self.text, self.stack, self.pos, self.long_tag
         max_depth, max_elements, budget = self.opts.max_depth, self.opts.max_elements, self.budget
-        fast, work, elements = _FAST_START, self.work, self.elements
+        special, item_stop, scope, native = self.special, self.item_stop, self.scope, self.native
+        fast, slow_end, marks = _FAST_START, _SLOW_END, _MARKS
+        work, elements = self.work, self.elements
         for m in _TOKEN.finditer(text, start):
             slash, name, close = m.group(5, 6, 8)
             if name is None:
@@ -205,19 +260,23 @@ class _Scan:
                 work += len(stack)
                 if work > budget:
                     self._refuse_work(begin)
-                if top == name and (name not in _SLOW_END or name == "a"):
+                if top == name and name not in slow_end:
                     stack.pop()
-                    open_[name] -= 1
+                    pos[name].pop()
+                    depth = len(stack)
+                    if special and special[-1] == depth:
+                        special.pop()
+                        if item_stop and item_stop[-1] == depth:
+                            item_stop.pop()
+                        if scope and scope[-1] == depth:
+                            scope.pop()
+                    if native and native[-1] == depth:
+                        native.pop()
                     if name == "a" and self.anchor:
                         self.anchor = False
                         self.afe_total -= 1
                     continue
-                if top[:1] == _F:
-                    if top == _F + name and name != "svg" and name != "math":
-                        stack.pop()
-                        open_[top] -= 1
-                        continue
-                elif name not in _SLOW_END and not open_.get(name):
+                if not pos.get(name) and top[:1] != _F and name not in _FORMATTING:
                     continue  # nothing to close: the parser ignores it
             else:
                 entry = None
@@ -233,24 +292,37 @@ class _Scan:
                             self.work, self.elements = work, elements - 1
                             self._count_start(begin)  # raises, naming the limit
                         continue
-                    if kind is _PUSH or (kind is not _SLOW and kind is not _ANCHOR and not (
-                            open_.get(kind[0]) or open_.get(kind[1]))):
-                        entry = name
-                    elif kind is _ANCHOR:
+                    if kind is _ANCHOR:
                         entry = name
                         if not self.anchor:  # else the adoption agency swaps the old one out
                             self.anchor = True
                             self.afe_total += 1
+                    elif kind is _PUSH or (kind is not _SLOW and not any(
+                            pos.get(blocker) for blocker in kind)):
+                        entry = name
                 if entry is not None:
                     afe = self.afe_total
-                    depth = len(stack) + afe
+                    depth = len(stack)
                     elements += 1
-                    work += depth + afe * _AFE_WEIGHT
-                    if depth >= max_depth or elements > max_elements or work > budget:
+                    work += depth + afe * (_AFE_WEIGHT + 1)
+                    if depth + afe >= max_depth or elements > max_elements or work > budget:
                         self.work, self.elements = work, elements - 1
                         self._count_start(begin)
                     stack.append(entry)
-                    open_[entry] = open_.get(entry, 0) + 1
+                    indices = pos.get(entry)
+                    if indices is None:
+                        pos[entry] = [depth]
+                    else:
+                        indices.append(depth)
+                    mark = marks.get(entry)
+                    if mark:
+                        special.append(depth)
+                        if mark & _ITEM_STOP_MARK:
+                            item_stop.append(depth)
+                        if mark & _SCOPE_MARK:
+                            scope.append(depth)
+                    if (self.svg or self.math) and entry[0] != _F:
+                        native.append(depth)
                     continue
             self.work, self.elements = work, elements
             resume = self._end(name) if slash else self._start(name, m[7], begin)
@@ -263,7 +335,7 @@ class _Scan:
     # -- start tags ---------------------------------------------------------------------
 
     def _count_start(self, where: int) -> None:
-        """Account for one start tag about to be pushed: elements, depth and work."""
+        """Account for one start tag: elements, depth and work; refuse past a limit."""
         self.elements += 1
         if self.elements > self.opts.max_elements:
             self._refuse(f"more than max_elements={self.opts.max_elements} tags", where)
@@ -304,13 +376,12 @@ class _Scan:
         if name == "plaintext" and not (self.svg or self.math):
             self._count_start(where)
             return None  # everything after it is text
-        self._close_implied(name)
+        if not self._close_implied(name):
+            self._count_start(where)  # ignored by the tree builder, still tokenized
+            return 0
         return self._insert(name, attrs, where)
 
     def _insert(self, name: str, attrs: str, where: int) -> int:
-        if name == "form" and self.open.get("form"):
-            self._count_start(where)
-            return 0  # a nested form is ignored while one is open
         if name in _FORMATTING:
             self._add_formatting(name, attrs)
         if name == "svg" or name == "math":
@@ -325,38 +396,60 @@ class _Scan:
         self._push(name, where)
         return 0
 
-    def _close_implied(self, name: str) -> None:
-        """Pop what the tree builder closes implicitly before inserting ``name``."""
-        stack = self.stack
+    def _close_implied(self, name: str) -> bool:
+        """Pop what the tree builder closes before inserting ``name``; False: not inserted."""
+        pos, stack = self.pos, self.stack
         if name in _CLOSES_P:
-            self._close_walk(_P_TARGET, _P_STOPS)
-        if name in _HEADINGS and stack and stack[-1] in _HEADINGS:
-            self._pop_to(len(stack) - 1)
-        elif name in _ITEM_CLOSERS:
-            self._close_walk(*_ITEM_CLOSERS[name])
+            p = _last(pos.get("p"))
+            if p > max(_last(self.scope), _last(pos.get("button"))):
+                self._pop_to(p)
+        if name in _HEADINGS:
+            if stack and stack[-1] in _HEADINGS:
+                self._pop_to(len(stack) - 1)
+        elif name == "li":
+            self._close_to(_last(pos.get("li")), _last(self.item_stop),
+                           _last(pos.get("dd")), _last(pos.get("dt")))
+        elif name == "dd" or name == "dt":
+            self._close_to(max(_last(pos.get("dd")), _last(pos.get("dt"))),
+                           _last(self.item_stop), _last(pos.get("li")))
+        elif name in _TABLE_SCOPED:
+            return self._close_table_part(name)
+        elif name == "button":
+            self._close_to(_last(pos.get("button")), _last(self.scope))
         elif name == "option" or name == "optgroup":
             self._close_option(name)
-        elif name == "select" and self.open.get("select"):
-            self._pop_to(_last_index(stack, "select"))
+        elif name == "select" and pos.get("select"):
+            self._pop_to(pos["select"][-1])
+            return False  # a <select> inside a <select> only closes it
+        elif name == "form" and pos.get("form"):
+            return False  # a nested form is ignored while one is open
+        return True
 
-    def _close_walk(self, targets: frozenset[str], stops: frozenset[str]) -> None:
-        """Pop to the nearest of ``targets`` unless one of ``stops`` comes first."""
-        stack, open_ = self.stack, self.open
-        if not any(open_.get(target) for target in targets):
-            return
-        for i in range(len(stack) - 1, max(-1, len(stack) - 1 - _WALK), -1):
-            entry = stack[i]
-            if entry in targets:
-                self._pop_to(i)
-                return
-            if entry in stops:
-                return
+    def _close_to(self, target: int, *stops: int) -> None:
+        """Pop to ``target`` if no stop lies above it (all are stack indices, -1: none)."""
+        if target > max(stops):
+            self._pop_to(target)
+
+    def _close_table_part(self, name: str) -> bool:
+        """Cells, rows and row groups close their open predecessor; outside a table the
+        tree builder ignores them (False)."""
+        pos = self.pos
+        if not (pos.get("table") or pos.get("template")):
+            return False
+        floor = max(_last(pos.get("table")), _last(pos.get("template")))
+        if name in _CELLS:
+            self._close_to(max(_last(pos.get("td")), _last(pos.get("th"))), floor)
+        elif name == "tr":
+            self._close_to(_last(pos.get("tr")), floor)
+        elif name in _SECTIONS:
+            self._close_to(max(_last(pos.get(section)) for section in _SECTIONS), floor)
+        return True
 
     def _close_option(self, name: str) -> None:
         stack = self.stack
         if stack and stack[-1] == "option":
             self._pop_to(len(stack) - 1)
-        if name == "optgroup" and self.open.get("select") and stack[-1:] == ["optgroup"]:
+        if name == "optgroup" and self.pos.get("select") and stack[-1:] == ["optgroup"]:
             self._pop_to(len(stack) - 1)
         if name == "option" and stack[-1:] == ["select"]:
             # Lexbor re-runs the selectedness algorithm over every option on each insert.
@@ -406,50 +499,74 @@ class _Scan:
 
     def _end(self, name: str) -> int:
         """An end tag the hot loop could not settle; always 0 (scanning goes on)."""
-        stack = self.stack
-        self.work += len(stack)
-        if self.work > self.budget:
-            self._refuse_work(None)
         if name in _FORMATTING:
             self._drop_formatting(name)
-        if name == "svg" or name == "math":
-            self._end_foreign_root(name)
-        elif self.open.get(name):
-            self._pop_to(_last_index(stack, name))
-        elif stack and stack[-1][0] == _F and self.open.get(_F + name):
-            self._pop_to(_last_index(stack, _F + name))
+        stack = self.stack
+        if name == "svg" or name == "math" or (stack and stack[-1][0] == _F):
+            if self._end_foreign(name):
+                return 0
+        target = _last(self.pos.get(name))
+        if target >= 0 and target > self._end_floor(name):
+            self._pop_to(target)
         return 0
 
-    def _end_foreign_root(self, name: str) -> None:
-        """</svg>, </math>: the parser honours them only from inside foreign content."""
-        stack, target = self.stack, _F + name
-        for i in range(len(stack) - 1, max(-1, len(stack) - 1 - _FOREIGN_WALK), -1):
-            if stack[i][0] != _F:
-                return
-            if stack[i] == target:
-                self._pop_to(i)
-                if name == "svg":
-                    self.svg -= 1
-                else:
-                    self.math -= 1
-                return
+    def _end_foreign(self, name: str) -> bool:
+        """Foreign content: an end tag closes the nearest foreign element of its name, if no
+        HTML element lies above that; True if it did (or if nothing else can match)."""
+        target = _last(self.pos.get(_F + name))
+        if target < 0 or _last(self.native) > target:
+            return name == "svg" or name == "math"  # HTML rules cannot close those
+        self._pop_to(target)
+        if name == "svg":
+            self.svg -= 1
+        elif name == "math":
+            self.math -= 1
+        return True
+
+    def _end_floor(self, name: str) -> int:
+        """The highest stack index that keeps an end tag from reaching its element."""
+        pos = self.pos
+        if name == "p":
+            return max(_last(self.scope), _last(pos.get("button")))
+        if name == "li":
+            return max(_last(self.scope), _last(pos.get("ol")), _last(pos.get("ul")))
+        if name in _TABLE_SCOPED:  # in table scope (and only inside a table)
+            return max(_last(pos.get("table")), _last(pos.get("template")), 0)
+        if name == "table":
+            return _last(pos.get("template"))
+        if name in _MARKS:  # "has an element in scope": the element may be a boundary itself
+            return _last(self.scope) - 1
+        return _last(self.special)  # any other end tag stops at a special element
 
     # -- the stack model ----------------------------------------------------------------
 
     def _push(self, entry: str, where: int) -> None:
         self._count_start(where)
-        self.stack.append(entry)
-        self.open[entry] = self.open.get(entry, 0) + 1
+        stack = self.stack
+        index = len(stack)
+        stack.append(entry)
+        self.pos.setdefault(entry, []).append(index)
+        mark = _MARKS.get(entry)
+        if mark:
+            self.special.append(index)
+            if mark & _ITEM_STOP_MARK:
+                self.item_stop.append(index)
+            if mark & _SCOPE_MARK:
+                self.scope.append(index)
+        if (self.svg or self.math) and entry[0] != _F:
+            self.native.append(index)
 
     def _pop_to(self, index: int) -> None:
         """Pop the stack down to ``index`` (that entry included)."""
-        open_ = self.open
+        pos = self.pos
         for entry in self.stack[index:]:
-            open_[entry] -= 1
+            pos[entry].pop()
         del self.stack[index:]
+        for marked in (self.special, self.item_stop, self.scope, self.native):
+            while marked and marked[-1] >= index:
+                marked.pop()
 
     # -- limits -------------------------------------------------------------------------
-
     def _check_tag(self, start: int, end: int, attrs: str, complete: bool) -> int:
         """Length and attribute limits for a long tag (or the unfinished last one).
 
@@ -476,11 +593,3 @@ class _Scan:
             line = self.text.count("\n", 0, where) + 1
             place = f" at line {line}, offset {where}"
         raise DocumentTooComplex(f"refused before parsing: {what}{place}")
-
-
-def _last_index(stack: list[str], entry: str) -> int:
-    """Index of the last ``entry`` on ``stack`` (the caller knows there is one)."""
-    i = len(stack) - 1
-    while stack[i] != entry:
-        i -= 1
-    return i

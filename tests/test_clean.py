@@ -1,0 +1,232 @@
+"""The clean stage: what is never article content leaves the tree; hidden text and form
+controls are handed on as pending removals with their text."""
+
+from __future__ import annotations
+
+import pytest
+
+from plainpage.extract.clean import Pending, clean
+from plainpage.extract.page import Page
+from plainpage.extract.parse import parse
+from plainpage.options import Options
+
+URL = "https://news.test/story.html"
+PROSE = (
+    "The river rose slowly through the night, and by morning the lower town was under water. "
+    "Residents who had stayed behind climbed onto their roofs and waited for the boats. "
+)
+
+
+def cleaned(body: str) -> tuple[Page, list[Pending]]:
+    page = parse(f"<html><head><title>T</title></head><body>{body}</body></html>", URL)
+    return page, clean(page, Options())
+
+
+def body_text(page: Page) -> str:
+    assert page.body is not None
+    return " ".join(page.body.text(separator=" ").split())
+
+
+def body_html(page: Page) -> str:
+    assert page.body is not None
+    return page.body.html or ""
+
+
+# --- silent removals -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("markup", "tag"),
+    [
+        ("<script>var secret = 'SCRIPTTEXT';</script>", "script"),
+        ("<style>.x { content: 'STYLETEXT'; }</style>", "style"),
+        ('<iframe src="https://ads.test/">IFRAMETEXT</iframe>', "iframe"),
+        ("<svg><text>SVGTEXT</text><title>SVGTITLE</title></svg>", "svg"),
+        ("<template><p>TEMPLATETEXT</p></template>", "template"),
+        ("<object><p>OBJECTTEXT</p></object>", "object"),
+        ("<canvas>CANVASTEXT</canvas>", "canvas"),
+        ("<video>VIDEOTEXT</video>", "video"),
+    ],
+    ids=lambda v: v if v.isalpha() else "",
+)
+def test_non_content_elements_are_removed_silently(markup: str, tag: str) -> None:
+    page, pending = cleaned(f"<article><p>{PROSE}</p>{markup}</article>")
+    assert page.tree.css_first(tag) is None
+    assert "TEXT" not in body_text(page) and "SVGTITLE" not in body_text(page)
+    assert PROSE.split()[0] in body_text(page)
+    assert pending == []  # never readable text: nothing to report
+
+
+def test_clean_changes_nothing_on_a_plain_article() -> None:
+    page, pending = cleaned(f"<article><h2>Flood</h2><p>{PROSE}</p></article>")
+    assert pending == []
+    assert body_text(page) == "Flood " + PROSE.strip()
+
+
+# --- hidden elements -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "<div hidden>",
+        '<div style="display:none">',
+        '<div style="color: red; DISPLAY : None;">',
+        '<div style="visibility: hidden">',
+    ],
+    ids=["hidden-attr", "display-none", "display-none-spaced-upper", "visibility-hidden"],
+)
+def test_hidden_elements_are_removed_and_reported(opening: str) -> None:
+    page, pending = cleaned(f"<article><p>{PROSE}</p>{opening}Secret   offer inside</div>"
+                            "</article>")
+    assert "Secret" not in body_text(page)
+    assert PROSE.split()[0] in body_text(page)
+    assert len(pending) == 1
+    removed = pending[0].removed
+    assert removed.kind == "hidden"
+    assert removed.text == "Secret offer inside"  # whitespace collapsed
+    assert removed.reason
+    assert removed.selector.endswith("div")
+
+
+def test_pending_parent_is_where_the_hidden_node_sat() -> None:
+    page, pending = cleaned(f'<article id="story"><p>{PROSE}</p>'
+                            "<div hidden>Hidden words</div></article>")
+    assert [p.parent.tag for p in pending] == ["article"]
+    assert pending[0].parent.attributes.get("id") == "story"
+
+
+@pytest.mark.parametrize(
+    "opening",
+    ['<div style="display: block">', '<div style="overflow: hidden">',
+     '<div style="border: none">', '<div class="hidden-xs">'],
+    ids=["display-block", "overflow-hidden", "border-none", "hidden-class"],
+)
+def test_visible_elements_with_lookalike_styles_stay(opening: str) -> None:
+    # "none"/"hidden" in a style that does not hide the element must not remove text.
+    page, pending = cleaned(f"<article><p>{PROSE}</p>{opening}Visible words here</div>"
+                            "</article>")
+    assert "Visible words here" in body_text(page)
+    assert pending == []
+
+
+def test_hidden_element_without_text_is_removed_without_a_report() -> None:
+    page, pending = cleaned(f'<article><p>{PROSE}</p><div hidden><img src="a.png"></div>'
+                            "</article>")
+    assert page.tree.css_first("img") is None
+    assert pending == []
+
+
+def test_nested_hidden_nodes_are_reported_once() -> None:
+    page, pending = cleaned(
+        f"<article><p>{PROSE}</p>"
+        # Whitespace between the tags: Removed.text joins text nodes as they are.
+        '<div hidden>Outer words <span style="display:none">inner words</span> '
+        '<p style="visibility:hidden">deep words</p></div></article>'
+    )
+    assert len(pending) == 1
+    assert pending[0].removed.text == "Outer words inner words deep words"
+    assert "words" not in body_text(page).replace(PROSE.strip(), "")
+
+
+def test_hidden_wrapper_holding_most_of_the_page_is_kept() -> None:
+    # Anti-flicker pages hide the whole page until a script reveals it.
+    page, pending = cleaned(
+        f'<div style="opacity:0; visibility:hidden"><article><p>{PROSE}</p>'
+        f"<p>{PROSE}</p></article></div><footer>Small print</footer>"
+    )
+    assert body_text(page).count("The river rose") == 2
+    assert all(p.removed.text.count("The river rose") == 0 for p in pending)
+
+
+def test_small_hidden_block_inside_a_kept_hidden_wrapper_is_still_removed() -> None:
+    page, pending = cleaned(
+        f'<div hidden><article><p>{PROSE}</p><p>{PROSE}</p>'
+        '<div style="display:none">Popup text</div></article></div>'
+    )
+    assert body_text(page).count("The river rose") == 2
+    assert "Popup text" not in body_text(page)
+    assert [p.removed.text for p in pending] == ["Popup text"]
+
+
+# --- form controls ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("control", "text"),
+    [
+        ("<button>Subscribe</button>", "Subscribe"),
+        ("<select>\n<option>Sort by date</option>\n<option>Sort by name</option></select>",
+         "Sort by date Sort by name"),
+        ("<textarea>Write a comment</textarea>", "Write a comment"),
+    ],
+    ids=["button", "select", "textarea"],
+)
+def test_form_controls_are_removed_as_noise(control: str, text: str) -> None:
+    page, pending = cleaned(f"<article><p>{PROSE}</p>{control}</article>")
+    assert text.split()[0] not in body_text(page)
+    assert [(p.removed.kind, p.removed.text) for p in pending] == [("noise", text)]
+    assert pending[0].removed.reason
+
+
+def test_textless_input_is_removed_without_a_report() -> None:
+    page, pending = cleaned(f'<article><p>{PROSE}</p><input type="text" value="q"></article>')
+    assert page.tree.css_first("input") is None
+    assert pending == []
+
+
+def test_long_texted_button_is_kept() -> None:
+    # An accordion's question is a button, and it is part of the FAQ the reader came for.
+    question = "How long does the delivery take to reach rural addresses?"
+    page, pending = cleaned(f"<main><button>{question}</button><p>{PROSE}</p>"
+                            "<button>Share</button></main>")
+    assert question in body_text(page)
+    assert "Share" not in body_text(page)
+    assert [p.removed.text for p in pending] == ["Share"]
+
+
+# --- <noscript> ------------------------------------------------------------------------------
+
+def test_noscript_with_a_short_note_is_dropped() -> None:
+    page, pending = cleaned(f"<article><p>{PROSE}</p><noscript>Please enable JavaScript to "
+                            "view the comments.</noscript></article>")
+    assert "JavaScript" not in body_text(page)
+    assert pending == []
+
+
+def test_noscript_with_an_image_is_kept() -> None:
+    page, _ = cleaned(f'<article><p>{PROSE}</p><noscript><img src="photo.jpg" alt="Flood">'
+                      "</noscript></article>")
+    img = page.tree.css_first("img")
+    assert img is not None and img.attributes.get("src") == "photo.jpg"
+
+
+def test_noscript_with_the_page_text_is_kept() -> None:
+    page, _ = cleaned(f"<div id='app'></div><noscript><article><p>{PROSE}</p><p>{PROSE}</p>"
+                      "</article></noscript>")
+    assert body_text(page).count("The river rose") == 2
+
+
+# --- edge cases ------------------------------------------------------------------------------
+
+def test_all_pending_removals_carry_text_and_a_selector() -> None:
+    _, pending = cleaned(
+        f"<article><p>{PROSE}</p><div hidden>One</div><form><button>Go</button>"
+        "<select><option>Two</option></select></form><span style='display:none'>Three</span>"
+        "</article>"
+    )
+    assert sorted(p.removed.text for p in pending) == ["Go", "One", "Three", "Two"]
+    for item in pending:
+        assert item.removed.selector and item.removed.reason
+
+
+def test_clean_on_an_empty_body_returns_nothing() -> None:
+    page, pending = cleaned("")
+    assert pending == []
+    assert body_text(page) == ""
+
+
+def test_clean_does_not_touch_the_head_facts() -> None:
+    page = parse('<html><head><title>T</title><script type="application/ld+json">'
+                 '{"@type": "Article"}</script></head><body><p>Body.</p></body></html>', URL)
+    clean(page, Options())
+    assert page.jsonld == [{"@type": "Article"}]
+    assert page.tree.css_first("script") is None
+    assert "Body." in body_html(page)
