@@ -15,19 +15,19 @@ from selectolax.lexbor import LexborNode
 from ..options import Options
 from .page import Page
 from .patterns import ARTICLE_TYPES, FURNITURE_TAGS
-from .signals import NodeStat, Signals, node_weight
+from .signals import NodeStat, Signals, node_weight, nonspace
 
 _TOP_N = 5
 _SHARED_ANCESTOR_MIN = 3
 _SIBLING_SHARE = 0.2
 _WEIGHT_FULL_CHARS = 500
 _CLIMB_SHARE = 0.8
-_CARD_LINK_CHARS = 120
+_CARD_LINK_CHARS = 100
 _LEAD_LEVELS = 2
-_MIN_BODY_CHARS = 80
+_MIN_BODY_CHARS = 70
 _ARTICLE_BODY = "itemprop=articleBody"
 _MIN_CONFIDENT_CHARS = 50
-_FULL_LENGTH_CHARS = 1500  # a root with this much prose is long enough to be an article
+_FULL_LENGTH_CHARS = 1300  # a root with this much prose is long enough to be an article
 _FULL_SHARE = 0.6  # … and holding this share of the page's prose, clearly the main text
 _LEAD_SIBLINGS = 3
 _LEAD_TEXT_CHARS = 600
@@ -172,8 +172,7 @@ def text_density(node: LexborNode, sig: Signals) -> float:
     totals = sig.mass.get(node.mem_id)
     if totals is None:
         return 0.0
-    words = node.text().split()
-    size = sum(map(len, words)) + len(words)
+    size = nonspace(node.text())
     return min(1.0, totals[0] / size) if size else 0.0
 
 
@@ -203,7 +202,7 @@ def _in_furniture(node: LexborNode) -> bool:
 def link_density(node: LexborNode) -> float:
     """Share of a node's text that sits inside links."""
     text = node.text()
-    total = len(" ".join(text.split()))
+    total = nonspace(text)
     if not total:
         return 0.0
     return min(1.0, link_chars(node) / total)
@@ -214,7 +213,7 @@ def link_chars(node: LexborNode) -> int:
     teaser with its summary) counts as content, not as a link."""
     total = 0
     for link in node.css("a"):
-        size = len(" ".join(link.text().split()))
+        size = nonspace(link.text())
         if size < _CARD_LINK_CHARS:
             total += size
     return total
@@ -329,7 +328,7 @@ def _confidence(root: LexborNode, body: LexborNode | None, sig: Signals) -> floa
 
 
 def _text_chars(node: LexborNode) -> int:
-    return len(" ".join(node.text().split()))
+    return nonspace(node.text())
 
 
 def _contains(ancestor: LexborNode, node: LexborNode) -> bool:

@@ -20,7 +20,7 @@ from .clean import Pending
 from .page import Page
 from .patterns import FURNITURE_ROLES, FURNITURE_TAGS, is_content_class, is_drop_class
 from .selectors import css_path, describe
-from .signals import Signals
+from .signals import Signals, nonspace
 
 # Blocks the link-density test looks at: lists and generic containers, not paragraphs.
 _LINKY_TAGS = "ul, ol, div, section, table, dl"
@@ -183,7 +183,7 @@ def _link_lists(root: LexborNode, root_chars: int) -> list[Found]:
 
 
 def _chars(node: LexborNode) -> int:
-    return len(" ".join(node.text().split()))
+    return nonspace(node.text())
 
 
 def _inside(node: LexborNode, root: LexborNode) -> bool:

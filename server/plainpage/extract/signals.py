@@ -19,7 +19,7 @@ _DEEP_UNITS = "p, pre, h2, h3, h4, h5, h6"
 # Elements scored by their own direct text only: their block children are units themselves,
 # and link text in them is not counted (it sits in <a> children).
 _DIRECT_UNITS = "div, section, article, main, li, td, dd, blockquote, th, span, font, center"
-_MIN_UNIT_CHARS = 25
+_MIN_UNIT_CHARS = 22  # non-space characters
 _ANCESTOR_LEVELS = 5
 _FURNITURE = frozenset({"aside", "footer", "nav"})
 _CONTAIN = 0.25
@@ -29,6 +29,10 @@ _TAG_BONUS = {
     "h1": -5, "h2": -5, "h3": -5, "h4": -5, "h5": -5, "h6": -5, "nav": -25, "aside": -25,
     "footer": -25, "header": -10,
 }
+
+
+#: A node and its ancestors, innermost first: (mem_id, tag, node).
+Chain = tuple[tuple[int, str | None, LexborNode], ...]
 
 
 @dataclass(slots=True)
@@ -78,11 +82,24 @@ def compute(page: Page, options: Options) -> Signals:
     body = page.body
     if body is None:
         return sig
+    chains: dict[int, Chain] = {}
     for node in body.css(_DEEP_UNITS):
-        _add_unit(sig, node, node.text(), deep=True)
+        text = node.text()
+        if len(text) >= _MIN_UNIT_CHARS:  # the raw length bounds the normalised one
+            _add_unit(sig, node, text, True, chains)
     for node in body.css(_DIRECT_UNITS):
-        _add_unit(sig, node, node.text(deep=False), deep=False)
+        text = node.text(deep=False)
+        if len(text) >= _MIN_UNIT_CHARS:
+            _add_unit(sig, node, text, False, chains)
+    _total_mass(sig, chains)
     return sig
+
+
+def nonspace(text: str) -> int:
+    """Characters of ``text`` that are not whitespace: the one length measure of the
+    extractor (it needs no word list, so it costs a few C passes on a big container)."""
+    return (len(text) - text.count(" ") - text.count("\n") - text.count("\t")
+            - text.count("\r") - text.count("\xa0"))
 
 
 def node_weight(node: LexborNode) -> int:
@@ -92,9 +109,9 @@ def node_weight(node: LexborNode) -> int:
     return class_weight(key.strip())
 
 
-def _add_unit(sig: Signals, node: LexborNode, text: str, *, deep: bool) -> None:
-    words = text.split()
-    chars = sum(map(len, words)) + len(words)
+def _add_unit(sig: Signals, node: LexborNode, text: str, deep: bool,
+              chains: dict[int, Chain]) -> None:
+    chars = nonspace(text)
     if chars < _MIN_UNIT_CHARS:
         return
     link_chars = _link_chars(node) if deep else 0
@@ -104,41 +121,76 @@ def _add_unit(sig: Signals, node: LexborNode, text: str, *, deep: bool) -> None:
         score *= max(0.0, 1 - link_chars / chars)
     sig.units.append(Unit(node, chars, link_chars, commas, score))
     sig.total_chars += chars - link_chars
-    _spread(sig, node, score, chars - link_chars, deep)
-
-
-def _spread(sig: Signals, node: LexborNode, score: float, chars: int, deep: bool) -> None:
     # A direct-text unit is itself a container: it takes the full score first.
-    current = node if not deep else node.parent
-    stats, mass = sig.stats, sig.mass
-    level = 0
-    free = chars
+    start = node if not deep else node.parent
+    if start is not None:
+        _spread(sig, _chain(start, chains), score, chars - link_chars)
+
+
+def _chain(node: LexborNode, chains: dict[int, Chain]) -> Chain:
+    """``node`` and its ancestors below <html>, as (mem_id, tag, node), memoised: units
+    share most of their ancestors, and a Lexbor ``.parent`` step is the costly part."""
+    path = []
+    current: LexborNode | None = node
+    known: Chain = ()
     while current is not None:
+        key = current.mem_id
+        cached = chains.get(key)
+        if cached is not None:
+            known = cached
+            break
         tag = current.tag
         if tag in ("html", "-document"):
-            return
-        key = current.mem_id
-        if level < _ANCESTOR_LEVELS:
-            stat = stats.get(key)
-            if stat is None:
-                stat = stats[key] = _new_stat(current)
-            stat.score += score / (1 if level == 0 else (2 if level == 1 else level * 3))
-            stat.units += 1
-            stat.unit_chars += chars
-            if stat.weight < 0 or tag in _FURNITURE:
-                # A comments section, sidebar or footer keeps its score to itself, so that
-                # its text does not lift the page container above the article.
-                score *= _CONTAIN
-        if tag in _FURNITURE:
-            free = 0  # above a nav/aside/footer this text is furniture, not content
-        totals = mass.get(key)
-        if totals is None:
-            mass[key] = [chars, free]
-        else:
-            totals[0] += chars
-            totals[1] += free
-        level += 1
+            break
+        path.append((key, tag, current))
         current = current.parent
+    for entry in reversed(path):
+        known = (entry, *known)
+        chains[entry[0]] = known
+    return known
+
+
+def _spread(sig: Signals, chain: Chain, score: float, chars: int) -> None:
+    stats = sig.stats
+    for level, (key, tag, current) in enumerate(chain[:_ANCESTOR_LEVELS]):
+        stat = stats.get(key)
+        if stat is None:
+            stat = stats[key] = _new_stat(current)
+        stat.score += score / (1 if level == 0 else (2 if level == 1 else level * 3))
+        stat.units += 1
+        stat.unit_chars += chars
+        if stat.weight < 0 or tag in _FURNITURE:
+            # A comments section, sidebar or footer keeps its score to itself, so that its
+            # text does not lift the page container above the article.
+            score *= _CONTAIN
+    key, tag, _ = chain[0]
+    own = sig.mass.get(key)
+    free = 0 if tag in _FURNITURE else chars
+    if own is None:
+        sig.mass[key] = [chars, free]
+    else:
+        own[0] += chars
+        own[1] += free
+
+
+def _total_mass(sig: Signals, chains: dict[int, Chain]) -> None:
+    """Add each node's unit text to all its ancestors, deepest nodes first (one pass over
+    the nodes instead of one walk to the root per unit)."""
+    mass = sig.mass
+    for chain in sorted(chains.values(), key=len, reverse=True):
+        if len(chain) < 2:
+            continue
+        totals = mass.get(chain[0][0])
+        if totals is None:
+            continue
+        parent = mass.get(chain[1][0])
+        # Above a nav/aside/footer its text is furniture, not content.
+        free = 0 if chain[0][1] in _FURNITURE else totals[1]
+        if parent is None:
+            mass[chain[1][0]] = [totals[0], free]
+        else:
+            parent[0] += totals[0]
+            parent[1] += free
 
 
 def _new_stat(node: LexborNode) -> NodeStat:
@@ -150,5 +202,5 @@ def _new_stat(node: LexborNode) -> NodeStat:
 def _link_chars(node: LexborNode) -> int:
     total = 0
     for link in node.css("a"):
-        total += len(" ".join(link.text().split()))
+        total += nonspace(link.text())
     return total
