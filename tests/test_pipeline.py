@@ -149,13 +149,12 @@ def test_inline_markup_agrees_across_renderings() -> None:
         "<html><body></body></html>",
         '<frameset cols="50%,50%"><frame src="a.html"><frame src="b.html"></frameset>',
         "<!-- nothing here -->",
-        "<html><body><div><p>Hi.</p></div></body></html>",
         "<html><body><nav><ul>" + "".join(
             f'<li><a href="/{i}">Section number {i} of the site</a></li>' for i in range(20))
         + "</ul></nav></body></html>",
     ],
     ids=["empty", "whitespace", "empty-bytes", "no-body", "empty-body", "frameset",
-         "comment-only", "tiny", "menu-only"],
+         "comment-only", "menu-only"],
 )
 def test_an_article_is_returned_when_nothing_is_found(html: str | bytes) -> None:
     article = extract(html)
@@ -165,6 +164,11 @@ def test_an_article_is_returned_when_nothing_is_found(html: str | bytes) -> None
     assert article.blocks == ()
     assert article.confidence == 0
     assert (article.word_count, article.reading_minutes) == (0, 0)
+
+
+def test_a_tiny_page_keeps_its_text_with_low_confidence() -> None:
+    article = extract("<html><body><div><p>Hi.</p></div></body></html>")
+    assert article.text == "Hi." and article.confidence <= 0.2
 
 
 def test_confidence_is_positive_when_an_article_is_found() -> None:

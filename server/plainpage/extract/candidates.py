@@ -26,6 +26,7 @@ _CARD_LINK_CHARS = 100
 _LEAD_LEVELS = 2
 _MIN_BODY_CHARS = 70
 _ARTICLE_BODY = "itemprop=articleBody"
+_SHORT_PAGE_CONFIDENCE = 0.2
 _MIN_CONFIDENT_CHARS = 50
 _FULL_LENGTH_CHARS = 1300  # a root with this much prose is long enough to be an article
 _FULL_SHARE = 0.6  # … and holding this share of the page's prose, clearly the main text
@@ -57,7 +58,7 @@ class Choice:
 def choose(page: Page, sig: Signals, options: Options) -> Choice:
     """Pick the content root from the scored containers."""
     if not sig.stats:
-        return Choice(root=None)
+        return _whole_body(page)
     ranked = [stat for stat in _rank(sig) if not _in_furniture(stat.node)]
     if not ranked:  # only footers and menus hold text: there is no article
         return Choice(root=None)
@@ -83,6 +84,20 @@ def choose(page: Page, sig: Signals, options: Options) -> Choice:
         reasons.append("widened: the page's content is spread over several blocks")
     return Choice(root=root, confidence=_confidence(root, page.body, sig), exclude=excluded,
                   reasons=tuple(reasons), lead=lead_figure(root))
+
+
+def _whole_body(page: Page) -> Choice:
+    """No paragraph anywhere: a short page (a note, a list of images) is all its body,
+    unless all it has is menus and footers."""
+    body = page.body
+    if body is None:
+        return Choice(root=None)
+    furniture = sum(nonspace(node.text()) for node in body.css("nav, aside, footer"))
+    size = nonspace(body.text()) - furniture
+    if size <= 0 and body.css_first("img") is None:
+        return Choice(root=None)
+    return Choice(root=body, confidence=round(min(_SHORT_PAGE_CONFIDENCE, size / 500), 3),
+                  reasons=("no paragraph-sized text: the whole body",))
 
 
 def lead_figure(root: LexborNode) -> LexborNode | None:

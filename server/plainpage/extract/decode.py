@@ -42,7 +42,9 @@ _BINARY_WINDOW = 4096
 _BINARY_MIN_BYTES = 32       # too short to judge by control characters
 _BINARY_CONTROL_SHARE = 0.05
 
-# (offset, magic, what it is). Only formats whose magic cannot begin a text document.
+# (offset, magic, what it is). Only magics that cannot begin a text document: where a
+# format's signature is printable ("OTTO", "ID3", "MThd"), the binary bytes after it are
+# part of the match, so a page starting with the word "OTTO" is still read.
 _MAGICS: tuple[tuple[int, bytes, str], ...] = (
     (0, b"%PDF-", "a PDF document"),
     (0, b"\x89PNG\r\n\x1a\n", "a PNG image"),
@@ -53,9 +55,12 @@ _MAGICS: tuple[tuple[int, bytes, str], ...] = (
     (0, b"MM\x00*", "a TIFF image"),
     (0, b"\x00\x00\x01\x00", "an ICO image"),
     (0, b"\x00\x00\x02\x00", "a CUR image"),
-    (0, b"wOFF", "a WOFF font"),
-    (0, b"wOF2", "a WOFF2 font"),
-    (0, b"OTTO", "an OpenType font"),
+    (0, b"wOFF\x00\x01\x00\x00", "a WOFF font"),
+    (0, b"wOFFOTTO", "a WOFF font"),
+    (0, b"wOF2\x00\x01\x00\x00", "a WOFF2 font"),
+    (0, b"wOF2OTTO", "a WOFF2 font"),
+    (0, b"OTTO\x00", "an OpenType font"),
+    (0, b"\x00\x01\x00\x00\x00", "a TrueType font"),
     (0, b"PK\x03\x04", "a ZIP archive (or DOCX/XLSX/EPUB/JAR)"),
     (0, b"PK\x05\x06", "an empty ZIP archive"),
     (0, b"PK\x07\x08", "a spanned ZIP archive"),
@@ -65,7 +70,8 @@ _MAGICS: tuple[tuple[int, bytes, str], ...] = (
     (0, b"\xfd7zXZ\x00", "xz-compressed data"),
     (0, b"\x28\xb5\x2f\xfd", "zstd-compressed data"),
     (0, b"\x04\x22\x4d\x18", "LZ4-compressed data"),
-    (257, b"ustar", "a tar archive"),
+    (257, b"ustar\x00", "a tar archive"),
+    (257, b"ustar  \x00", "a tar archive"),
     (0, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an OLE document (DOC/XLS/PPT/MSI)"),
     (0, b"SQLite format 3\x00", "an SQLite database"),
     (0, b"\x7fELF", "an ELF executable"),
@@ -75,13 +81,15 @@ _MAGICS: tuple[tuple[int, bytes, str], ...] = (
     (0, b"\x00asm", "a WebAssembly module"),
     (4, b"ftyp", "an MP4/MOV/HEIC/AVIF file"),
     (0, b"\x1a\x45\xdf\xa3", "a Matroska/WebM video"),
-    (0, b"OggS", "an Ogg media file"),
+    (0, b"OggS\x00", "an Ogg media file"),
     (0, b"fLaC", "a FLAC audio file"),
-    (0, b"ID3", "an MP3 audio file"),
+    (0, b"ID3\x02", "an MP3 audio file"),
+    (0, b"ID3\x03", "an MP3 audio file"),
+    (0, b"ID3\x04", "an MP3 audio file"),
     (0, b"\xff\xfb", "an MP3 audio file"),
     (0, b"\xff\xf3", "an MP3 audio file"),
     (0, b"\xff\xf2", "an MP3 audio file"),
-    (0, b"MThd", "a MIDI file"),
+    (0, b"MThd\x00\x00\x00\x06", "a MIDI file"),
     (0, b"FLV\x01", "a Flash video"),
 )
 _RIFF_KINDS = {b"WEBP": "a WebP image", b"WAVE": "a WAV audio file", b"AVI ": "an AVI video"}
