@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from plainpage.extract import markdown as md
-from plainpage.extract.sanitize import md_url
+from plainpage.extract.render import markdown as md
+from plainpage.extract.render.sanitize import md_url
 
 
 @pytest.mark.parametrize(("text", "escaped"), [

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plainpage.extract import dates, metadata, parse
+from plainpage.extract import metadata, parse
+from plainpage.extract.metadata import dates
 from plainpage.extract.page import Metadata
 from plainpage.options import Options
 

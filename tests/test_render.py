@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plainpage.extract.media import largest
 from plainpage.extract.parse import parse
 from plainpage.extract.render import Rendered, render
-from plainpage.extract.sanitize import Urls, clean
+from plainpage.extract.render.media import largest
+from plainpage.extract.render.sanitize import Urls, clean
 from plainpage.model import Block
 from plainpage.options import Options
 

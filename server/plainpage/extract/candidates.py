@@ -27,6 +27,8 @@ _LEAD_LEVELS = 2
 _MIN_BODY_CHARS = 70
 _ARTICLE_BODY = "itemprop=articleBody"
 _SHORT_PAGE_CONFIDENCE = 0.2
+_TWIN_LEVELS = 3
+_TWIN_MIN_CHARS = 150
 _MIN_CONFIDENT_CHARS = 50
 _FULL_LENGTH_CHARS = 1300  # a root with this much prose is long enough to be an article
 _FULL_SHARE = 0.6  # … and holding this share of the page's prose, clearly the main text
@@ -69,21 +71,52 @@ def choose(page: Page, sig: Signals, options: Options) -> Choice:
     top = _shared_ancestor(top, ranked, sig, reasons)
     top = _climb(top, sig, reasons)
     top = _semantic(page, top, sig, reasons)
-    # A page's own articleBody marker is the article's whole extent: no sibling merging.
-    exclude = None if reasons[-1] == _ARTICLE_BODY else _siblings(top, sig)
-    root = top.node
-    if exclude is not None:
-        root = top.node.parent or top.node
-        reasons.append("merged content siblings")
-        excluded = exclude
-    else:
-        excluded = frozenset()
+    root, excluded = _merge(top, sig, reasons)
     wider = _widen(page, root, sig, options)
     if wider is not None:
         root, excluded = wider, frozenset()
         reasons.append("widened: the page's content is spread over several blocks")
     return Choice(root=root, confidence=_confidence(root, page.body, sig), exclude=excluded,
                   reasons=tuple(reasons), lead=lead_figure(root))
+
+
+def _merge(top: NodeStat, sig: Signals, reasons: list[str]) -> tuple[LexborNode, frozenset[int]]:
+    """The root and the children of it to leave out, once siblings are considered."""
+    if reasons[-1] == _ARTICLE_BODY:  # the page's own marker is the article's whole extent
+        return top.node, frozenset()
+    twins = _twin_sections(top.node, sig)
+    if twins is not None:
+        reasons.append("merged sections of the same kind")
+        return twins
+    exclude = _siblings(top, sig)
+    if exclude is None:
+        return top.node, frozenset()
+    reasons.append("merged content siblings")
+    return top.node.parent or top.node, exclude
+
+
+def _twin_sections(node: LexborNode, sig: Signals) -> tuple[LexborNode, frozenset[int]] | None:
+    """An article cut into sibling blocks of one kind (same tag, same class), with ads or
+    asides between them: the parent of the blocks, leaving out everything else."""
+    for _ in range(_TWIN_LEVELS):
+        parent = node.parent
+        if parent is None or parent.tag in ("body", "html"):
+            return None
+        classes = node.attributes.get("class")
+        if classes:
+            twins = {node.mem_id}
+            others = set()
+            for child in parent.iter():
+                if (child.mem_id != node.mem_id and child.tag == node.tag
+                        and child.attributes.get("class") == classes
+                        and sig.good_chars(child) >= _TWIN_MIN_CHARS):
+                    twins.add(child.mem_id)
+                elif child.mem_id != node.mem_id:
+                    others.add(child.mem_id)
+            if len(twins) > 1:
+                return parent, frozenset(others)
+        node = parent
+    return None
 
 
 def _whole_body(page: Page) -> Choice:

@@ -1,7 +1,10 @@
 """Decode stage: turn the caller's ``str`` or ``bytes`` into the one ``str`` every stage reads.
 
 Bytes are first checked against the magic numbers of common non-HTML formats (PDF, images,
-archives, executables, media) and refused with ``NotHTML``; anything else, including plain
+archives, executables, media) and refused with ``NotHTML``, and so are bytes that look like
+no text at all: more than 8 % C0 control characters (whitespace and ESC aside) in the first
+4 KB, when there are at least 256 bytes to judge and they are not BOM-less UTF-16. Random
+or compressed data holds ~10 % of them, text next to none. Anything else, including plain
 text and tag-less HTML, is decoded. The charset is chosen in WHATWG order:
 
 1. a byte-order mark (UTF-8, UTF-16 LE/BE; UTF-32 LE/BE too, which browsers no longer read
@@ -39,8 +42,8 @@ __all__ = ["resolve_label", "to_text"]
 _META_WINDOW = 4096          # the HTML spec's prescan window for <meta charset>
 _DETECT_WINDOW = 64 * 1024   # charset-normalizer is slow; the start of a page is enough
 _BINARY_WINDOW = 4096
-_BINARY_MIN_BYTES = 32       # too short to judge by control characters
-_BINARY_CONTROL_SHARE = 0.05
+_BINARY_MIN_BYTES = 256      # too short to judge by control characters
+_BINARY_CONTROL_SHARE = 0.08  # random or compressed bytes hold ~10 %, text next to none
 
 # (offset, magic, what it is). Only magics that cannot begin a text document: where a
 # format's signature is printable ("OTTO", "ID3", "MThd"), the binary bytes after it are
@@ -67,6 +70,7 @@ _MAGICS: tuple[tuple[int, bytes, str], ...] = (
     (0, b"\x1f\x8b", "gzip-compressed data"),
     (0, b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
     (0, b"Rar!\x1a\x07", "a RAR archive"),
+    *((0, b"BZh%d1AY&SY" % level, "bzip2-compressed data") for level in range(1, 10)),
     (0, b"\xfd7zXZ\x00", "xz-compressed data"),
     (0, b"\x28\xb5\x2f\xfd", "zstd-compressed data"),
     (0, b"\x04\x22\x4d\x18", "LZ4-compressed data"),

@@ -2,6 +2,16 @@
 
 One walk over the root (``walk``) builds the blocks, each with its own text, Markdown and
 HTML; this module joins them and sanitises the joined HTML once with nh3.
+
+The package's parts, in the order a node meets them:
+
+- ``walk``: the one pass over the content root; dispatches each element by tag.
+- ``inline``: one paragraph's text, Markdown and HTML, with its inline markup.
+- ``figures``, ``media``: images (``<figure>``, ``<img>``, ``<picture>``) and their sources.
+- ``tables``: rows, cells, header; data table or page layout.
+- ``blocks``: finished pieces → ``Block`` (text, Markdown, HTML).
+- ``markdown``: Markdown escaping, code fences, pipe tables, nesting.
+- ``sanitize``: the URL policy and the nh3 allow-list that keep the output safe.
 """
 
 from __future__ import annotations
@@ -11,10 +21,10 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
-from ..model import Block
-from ..options import Options
+from ...model import Block
+from ...options import Options
+from ..page import Page
 from .blocks import text_of
-from .page import Page
 from .sanitize import Urls, clean
 from .walk import walk
 

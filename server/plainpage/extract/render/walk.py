@@ -18,8 +18,8 @@ from collections.abc import Callable, Sequence
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from ..model import Block
-from ..options import Options
+from ...model import Block
+from ...options import Options
 from . import blocks, figures, tables
 from .inline import BR, MARK, Inline, link_marks
 from .sanitize import Urls, escape_attr

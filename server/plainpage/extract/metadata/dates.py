@@ -16,7 +16,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborNode
 
-from .page import Page
+from ..page import Page
 
 _MIN_YEAR, _MAX_YEAR = 1900, 2100
 

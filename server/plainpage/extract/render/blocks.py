@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ..model import Block
+from ...model import Block
 from . import markdown as md
 from .inline import Inline
 from .sanitize import escape_attr, escape_text, md_url

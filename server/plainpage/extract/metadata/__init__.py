@@ -1,0 +1,50 @@
+"""Metadata stage: title, byline, dates, site name, language, excerpt, image, paywall flags.
+
+Reads only what ``parse`` collected (JSON-LD, ``<meta>``, ``<title>``, ``lang``/``dir``,
+canonical) plus a few cheap lookups in the tree; it never changes the tree. Every field takes
+the most specific reliable source first: a page's JSON-LD Article states its headline on
+purpose, ``og:*`` tags are written for sharing and usually clean, ``<title>`` carries the site's
+name and is the last resort before guessing from the page's elements. A stated title (JSON-LD,
+og:title) is kept whole, as Readability keeps it; only a ``<title>`` loses the site's name.
+
+The package's parts:
+
+- ``sources``: ``<meta>`` names normalised, the page's main JSON-LD object, value cleaning.
+- ``titles``: the title and the site's name.
+- ``bylines``: the author's name.
+- ``dates``: date normalisation and the published/modified dates.
+- ``facts``: language, direction, excerpt, image, canonical URL, paywall, word count.
+"""
+
+from __future__ import annotations
+
+from ...options import Options
+from ..page import Metadata, Page
+from . import bylines, dates, facts, sources, titles
+
+
+def extract(page: Page, options: Options) -> Metadata:
+    """Everything the page says about itself; each field None when nothing reliable says it."""
+    meta = sources.normal_meta(page.meta)
+    article, strong = sources.main_object(page.jsonld)
+    if article is not None:
+        article = sources.resolve_refs(article, page.jsonld)
+    site = titles.site_name(page, meta, article)
+    published, modified = dates.find(page, meta, article)
+    paywalled, evidence = facts.paywall(page.jsonld, meta)
+    lang = facts.language(page, meta, article)
+    return Metadata(
+        title=titles.page_title(page, meta, article, strong, site),
+        byline=bylines.byline(page, meta, article, site),
+        published=published,
+        modified=modified,
+        site_name=site,
+        lang=lang,
+        dir=facts.direction(page, lang),
+        excerpt=facts.excerpt(meta, article),
+        image=facts.image(page, meta, article),
+        canonical_url=facts.canonical(page, meta),
+        paywalled=paywalled,
+        stated_word_count=facts.word_count(article) if strong and article else None,
+        evidence=evidence,
+    )

@@ -1,0 +1,132 @@
+"""The smaller facts about a page: language, text direction, excerpt, lead image,
+canonical URL, paywall statements and the stated word count.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urljoin
+
+from selectolax.lexbor import LexborNode
+
+from ..page import Page
+from .sources import (
+    ARTICLE_TYPES,
+    PAGE_TYPES,
+    clean_text,
+    first_text,
+    types_of,
+    with_main_entities,
+)
+
+_RTL_LANGS = frozenset({"ar", "he", "iw", "fa", "ur", "ps", "yi", "dv", "ckb", "sd", "ug"})
+
+
+def language(page: Page, meta: dict[str, str], article: dict[str, Any] | None) -> str | None:
+    """The page's language: ``<html lang>``, og:locale, Content-Language, JSON-LD inLanguage."""
+    if page.lang:
+        return page.lang
+    locale = meta.get("og:locale")
+    if locale and re.fullmatch(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,4})?", locale.strip()):
+        return locale.strip().replace("_", "-")
+    found = clean_text(meta.get("content-language") or (article or {}).get("inLanguage"))
+    return found.split(",")[0].strip() if found else None
+
+
+def direction(page: Page, lang: str | None) -> str | None:
+    """Text direction: <body>'s, <html>'s, a top-level main/article's, else from the language."""
+    body = page.body
+    body_dir = (body.attributes.get("dir") or "").strip().lower() if body is not None else ""
+    for value in (body_dir, page.dir, _container_dir(body)):
+        if value in ("rtl", "ltr"):
+            return value
+    if lang and re.split(r"[-_]", lang.lower())[0] in _RTL_LANGS:
+        return "rtl"
+    return None
+
+
+def _container_dir(body: LexborNode | None) -> str:
+    """``dir`` of a <main>/<article> in the top levels of the body (a bounded walk, no css)."""
+    level = [body] if body is not None else []
+    for _ in range(3):
+        below = []
+        for node in level:
+            for child in node.iter():
+                if child.tag in ("main", "article"):
+                    found = (child.attributes.get("dir") or "").strip().lower()
+                    if found:
+                        return found
+                below.append(child)
+        level = below[:80]
+    return ""
+
+
+def excerpt(meta: dict[str, str], article: dict[str, Any] | None) -> str | None:
+    """The page's stated summary: JSON-LD, Dublin Core, og:, then plain description tags."""
+    return first_text(
+        (article or {}).get("description"), meta.get("dc.description"),
+        meta.get("dcterms.description"), meta.get("og:description"), meta.get("description"),
+        meta.get("twitter:description"))
+
+
+def image(page: Page, meta: dict[str, str], article: dict[str, Any] | None) -> str | None:
+    """The lead image's absolute URL: og:/twitter: image tags first, JSON-LD image last."""
+    raw = (article or {}).get("image")
+    if isinstance(raw, list):
+        raw = raw[0] if raw else None
+    if isinstance(raw, dict):
+        raw = raw.get("url") or raw.get("contentUrl")
+    for value in (meta.get("og:image"), meta.get("og:image:url"), meta.get("og:image:secure_url"),
+                  meta.get("twitter:image"), meta.get("twitter:image:src"), raw):
+        url = _url(page, value)
+        if url:
+            return url
+    return None
+
+
+def _url(page: Page, value: Any) -> str | None:
+    if not isinstance(value, str) or not value.strip() or value.strip().startswith("data:"):
+        return None
+    url = value.strip()
+    return urljoin(page.base_url, url) if page.base_url else url
+
+
+def canonical(page: Page, meta: dict[str, str]) -> str | None:
+    """The canonical URL: ``<link rel=canonical>``, else og:url."""
+    return page.canonical or _url(page, meta.get("og:url"))
+
+
+def paywall(objects: list[dict[str, Any]], meta: dict[str, str]) -> tuple[bool, tuple[str, ...]]:
+    """Explicit paywall statements: JSON-LD isAccessibleForFree=false, content_tier=locked."""
+    evidence: list[str] = []
+    for obj in with_main_entities(objects):
+        if not types_of(obj) & (ARTICLE_TYPES | PAGE_TYPES):
+            continue
+        if _is_false(obj.get("isAccessibleForFree")):
+            evidence.append("json-ld isAccessibleForFree=false")
+        parts = obj.get("hasPart")
+        for part in parts if isinstance(parts, list) else [parts]:
+            if isinstance(part, dict) and _is_false(part.get("isAccessibleForFree")):
+                selector = part.get("cssSelector")
+                if isinstance(selector, str) and selector.strip():
+                    evidence.append(f"json-ld hasPart isAccessibleForFree=false "
+                                    f"cssSelector={selector.strip()}")
+    if (meta.get("article:content_tier") or "").strip().lower() == "locked":
+        evidence.append("meta article:content_tier=locked")
+    unique = tuple(dict.fromkeys(evidence))
+    return bool(unique), unique
+
+
+def word_count(article: dict[str, Any]) -> int | None:
+    """The JSON-LD wordCount when it is a positive whole number."""
+    value = article.get("wordCount")
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
+    digits = str(value).replace(",", "").strip()
+    # "1,234" and 1234 are counts; "INFINITY", "-5" and "12.5k" are not.
+    return int(digits) if digits.isascii() and digits.isdigit() and int(digits) > 0 else None
+
+
+def _is_false(value: Any) -> bool:
+    return value is False or (isinstance(value, str) and value.strip().lower() == "false")
