@@ -46,6 +46,13 @@ HOSTILE = {
     "distinct unclosed formatting": "".join(f"<p><b class=c{i}>x" for i in range(20_000)),
     "formatting closed by divs": "".join(f"<div><i id={i}></div>" for i in range(20_000))
     + "<p>x</p>" * 20_000,
+    # Fewer than 10 000 tags is no proof of cheapness (each of these costs Lexbor seconds).
+    "9 500 tags re-creating formatting": "".join(
+        f"<div><b class=c{i}></div>" for i in range(1_900)) + "<p>x</p>" * 1_900,
+    "400 tags of 1 400 attributes": ("<div " + _attributes(1_400) + ">") * 400,
+    "nested optgroups": "<optgroup/>" * 60_000,
+    "end tags that cannot reach": "<x><section></x>" * 50_000,
+    "unlisted elements then div pairs": "<x>" * 3_000 + "<div></div>" * 50_000,
     # Attribute counts are super-linear, and repeated <html>/<body> tags merge theirs.
     "600k attributes on one tag": f"<div {_attributes(600_000)}>",
     "40k attributes on one tag": f"<div {_attributes(40_000, '=x')}>",

@@ -143,6 +143,8 @@ def _furniture_verdict(node: LexborNode, by_class: bool) -> tuple[str, str] | No
     if not by_class or tag in ("span", "a", "em", "strong", "b", "i", "h1", "h2", "h3", "h4",
                                "li"):
         return None
+    if tag == "figcaption" or (node.parent is not None and node.parent.tag == "figure"):
+        return None  # a figure's caption belongs to the figure block
     attrs = node.attributes
     names = ((attrs.get("class") or "") + " " + (attrs.get("id") or "")).strip()
     if is_drop_class(names) and not is_content_class(names):

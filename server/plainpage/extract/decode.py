@@ -99,6 +99,18 @@ _MAGICS: tuple[tuple[int, bytes, str], ...] = (
 _RIFF_KINDS = {b"WEBP": "a WebP image", b"WAVE": "a WAV audio file", b"AVI ": "an AVI video"}
 _MAGIC_HEAD = max(offset + len(magic) for offset, magic, _ in _MAGICS)
 
+
+def _index_magics() -> dict[tuple[int, int], tuple[tuple[bytes, str], ...]]:
+    index: dict[tuple[int, int], list[tuple[bytes, str]]] = {}
+    for offset, magic, what in _MAGICS:
+        index.setdefault((offset, magic[0]), []).append((magic, what))
+    return {key: tuple(entries) for key, entries in index.items()}
+
+
+# By (offset, first byte): a page is checked against the one or two magics it could be.
+_MAGIC_INDEX = _index_magics()
+_MAGIC_OFFSETS = tuple(sorted({offset for offset, _, _ in _MAGICS}))
+
 # C0 controls that never occur in text (tab, LF, VT, FF, CR and ESC, used by ISO-2022-JP,
 # are left out), deleted with bytes.translate to count them at C speed.
 _TEXT_BYTES = bytes(b for b in range(256) if not (b < 32 and b not in b"\t\n\x0b\x0c\r\x1b"))
@@ -114,8 +126,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 
 # One regex for both meta forms: the charset= may sit in the charset attribute or inside
 # content="text/html; charset=…". Bounded gaps keep it linear on hostile input.
-_META_CHARSET = re.compile(
-    rb"""<meta\b[^<>]{0,512}?\bcharset\s*=\s*["']?\s*([A-Za-z0-9._:+-]{1,40})""", re.I)
+# "charset=" is found first (a plain scan), then checked to sit inside a <meta> tag: both
+# meta forms carry it, in the charset attribute or in content="text/html; charset=…".
+_CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([a-z0-9._:+-]{1,40})""")
 
 # WHATWG labels Python does not know, or knows as a different codec.
 _LABELS = {
@@ -161,7 +174,10 @@ def to_text(data: str | bytes, charset: str | None = None) -> str:
         text = _sniff_and_decode(data)
     else:
         text = (data[start:] if start else data).decode(encoding, "replace")
-    return text.replace("\x00", "") if "\x00" in text else text
+    # Looking for a NUL byte is a memchr; no decoder makes U+0000 out of anything else.
+    if b"\x00" in data:
+        text = text.replace("\x00", "")
+    return text
 
 
 def _clean_str(text: str) -> str:
@@ -201,11 +217,14 @@ def _declared_encoding(data: bytes, charset: str | None) -> tuple[str | None, in
     declared = resolve_label(charset)
     if declared:
         return declared, 0
-    match = _META_CHARSET.search(data, 0, _META_WINDOW)
-    if match:
-        declared = resolve_label(match.group(1).decode("ascii"), from_meta=True)
-        if declared:
-            return declared, 0
+    head = data[:_META_WINDOW].lower()  # lower-cased once: the search is then a plain find
+    for match in _CHARSET.finditer(head):
+        tag = head.rfind(b"<", 0, match.start())
+        if tag >= 0 and head.startswith(b"meta", tag + 1) and (
+                head.find(b">", tag, match.start()) < 0):
+            declared = resolve_label(match.group(1).decode("ascii"), from_meta=True)
+            if declared:
+                return declared, 0
     return None, 0
 
 
@@ -239,9 +258,12 @@ def _utf16_without_bom(data: bytes) -> str | None:
 def _refuse_binary(data: bytes) -> None:
     """Raise NotHTML for a known binary magic number, or for bytes that are mostly controls."""
     head = data[:_MAGIC_HEAD]
-    for offset, magic, what in _MAGICS:
-        if head.startswith(magic, offset):
-            raise NotHTML(f"the document is {what}, not HTML (magic bytes {magic!r})")
+    for offset in _MAGIC_OFFSETS:
+        if len(head) <= offset:
+            break
+        for magic, what in _MAGIC_INDEX.get((offset, head[offset]), ()):
+            if head.startswith(magic, offset):
+                raise NotHTML(f"the document is {what}, not HTML (magic bytes {magic!r})")
     if head.startswith(b"RIFF") and head[8:12] in _RIFF_KINDS:
         raise NotHTML(f"the document is {_RIFF_KINDS[head[8:12]]}, not HTML")
     if head.startswith(b"BM") and head[6:10] == b"\x00\x00\x00\x00":

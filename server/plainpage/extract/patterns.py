@@ -67,7 +67,9 @@ DROP_TOKENS = (
     "tagcloud", "sidebar", "navbar", "navigation", "feedback", "byline", "dateline",
     "post-info", "post_info", "postinfo", "entry-info", "entry_info", "article-info",
     "article_info", "thread-info", "thread_info", "reply-box", "reply_box", "replybox",
-    "reply-form", "reply_form", "reply-link", "reply_link", "login", "log-in", "signin", "sign-in",
+    "reply-form", "reply_form", "reply-link", "reply_link", "login", "recommand", "empfehl",
+    # Captions and credits outside a <figure>: the figure's own <figcaption> is kept.
+    "caption", "credit", "log-in", "signin", "sign-in",
 )
 DROP = Tokens(DROP_TOKENS, DROP_WORDS)
 # The text of a comment or forum post ("comment-body", "comment_content"): on a forum it

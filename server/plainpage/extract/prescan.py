@@ -7,7 +7,7 @@ input but roughly Σ (depth of the stack) over the tags: 100 000 nested ``<div>`
 and so do 4 000 nested divs followed by 100 000 ``<div></div>`` pairs. Attribute counts are
 super-linear too (40 000 attributes on one tag: 11 s), formatting elements that are closed
 implicitly are re-created in every later paragraph, and options directly inside a
-``<select>`` cost time quadratic in their number. See docs/notes security §7.1.
+``<select>`` cost time quadratic in their number (measurements: security notes §7.1).
 
 The scan tokenizes tags exactly as the HTML tokenizer does (attribute quoting included, so a
 quoted ``>`` cannot hide a tag and an odd quote cannot swallow one), skips comments and the
@@ -81,8 +81,6 @@ _FONT_BREAKOUT = re.compile(f"(?:^|[{_WS}/])(?:color|face|size)(?:[{_WS}/=]|$)",
 _WORK_PER_DEPTH = 25_000   # the work budget is max_depth × this many stack steps
 _AFE_WEIGHT = 150          # re-creating a formatting element costs ~150 stack steps
 _OPTION_WEIGHT = 5         # each option already in a <select> costs ~5 steps per new one
-_WALK = 12                 # how far an implied close looks down the stack for its element
-_FOREIGN_WALK = 64         # how far an </svg> or </math> looks for its element
 _COUNTED_TAG = 128         # tags this long get their attributes counted (see _check_tag)
 _F = "\x00"                # prefix of foreign (svg/math) entries on the modelled stack
 
