@@ -553,3 +553,8 @@ def test_any_fragment_renders_clean_html_without_sentinels(fragment):
         assert block.text or block.children or block.src or block.type == "rule"  # not empty
         assert clean(block.html) == block.html, (fragment, block.html)
     assert clean(rendered.html) == rendered.html
+
+
+def test_paragraphs_of_only_zero_width_characters_are_not_emitted():
+    rendered = run("<p>a</p><p>\u200b</p><p>\ufeff \u200b</p><p>b</p>")
+    assert rendered.text == "a\n\nb"

@@ -61,7 +61,7 @@ def choose(page: Page, sig: Signals, options: Options) -> Choice:
     """Pick the content root from the scored containers."""
     if not sig.stats:
         return _whole_body(page)
-    ranked = [stat for stat in _rank(sig) if not _in_furniture(stat.node)]
+    ranked = _rank(sig)
     if not ranked:  # only footers and menus hold text: there is no article
         return Choice(root=None)
     top = ranked[0]
@@ -199,10 +199,14 @@ def declares_article(page: Page) -> bool:
 
 
 def _rank(sig: Signals) -> list[NodeStat]:
-    by_raw = sorted(sig.stats.values(), key=lambda s: s.score, reverse=True)[: _TOP_N * 2]
-    for stat in by_raw:
-        _finish(stat, sig)
-    return sorted(by_raw, key=lambda s: s.score, reverse=True)
+    """The best-scored containers outside menus, asides and footers, best first."""
+    best = []
+    for stat in sorted(sig.stats.values(), key=lambda s: s.score, reverse=True):
+        if not _in_furniture(stat.node):
+            best.append(_finish(stat, sig))
+            if len(best) == _TOP_N * 2:
+                break
+    return sorted(best, key=lambda s: s.score, reverse=True)
 
 
 def _finish(stat: NodeStat, sig: Signals) -> NodeStat:

@@ -78,6 +78,12 @@ _ATTR = re.compile(f"[^{_WS}/>][^{_WS}/>=]*+(?:[{_WS}]*+=[{_WS}]*+"
                    f"(?:\"[^\"]*+\"|'[^']*+'|[^{_WS}>]*+))?+")
 _FONT_BREAKOUT = re.compile(f"(?:^|[{_WS}/])(?:color|face|size)(?:[{_WS}/=]|$)", re.I)
 
+# The screen (_Scan.provably_cheap): formatting, option, html/body and svg/math start tags.
+_SCREEN = re.compile(
+    "<(?:(?P<f>[bBiIsSuU]|[eE][mM]|[tT][tT]|(?i:big|code|font|nobr|small|strike|strong))"
+    "|(?P<o>(?i:option))|(?P<html>(?i:html))|(?P<body>(?i:body))|(?P<foreign>(?i:svg|math)))"
+    f"(?=[{_WS}/>]|\\Z)")
+
 _WORK_PER_DEPTH = 25_000   # the work budget is max_depth × this many stack steps
 _AFE_WEIGHT = 150          # re-creating a formatting element costs ~150 stack steps
 _OPTION_WEIGHT = 5         # each option already in a <select> costs ~5 steps per new one
@@ -149,7 +155,9 @@ def check(text: str, options: Options) -> None:
         raise DocumentTooComplex(
             f"refused before parsing: {len(text)} characters exceed max_input_bytes="
             f"{options.max_input_bytes}")
-    _Scan(text, options).run()
+    scan = _Scan(text, options)
+    if not scan.provably_cheap():
+        scan.run()
 
 
 def _last(indices: list[int] | None) -> int:
@@ -181,6 +189,55 @@ class _Scan:
         # Tags shorter than this cannot break the length or attribute limits (an attribute
         # takes at least two bytes), so the hot loop does not count their attributes.
         self.long_tag = min(_COUNTED_TAG, options.max_tag_bytes, 2 * options.max_attributes)
+
+    def provably_cheap(self) -> bool:
+        """True when counts alone prove that ``run`` would accept the document.
+
+        The model's depth is at most the tags plus the formatting elements, its work at
+        most tags × (depth + re-created formatting) plus the options and the attribute
+        comparisons; when those bounds fit the limits, and the long tags (checked exactly,
+        as in the model) break none, the model cannot refuse and need not run. This saves
+        it on about half of real pages; anything unusual falls through to the model.
+        """
+        text, opts = self.text, self.opts
+        tags = text.count("<")  # every tag, comment and stray '<': an upper bound
+        if tags > opts.max_elements:
+            return False
+        counts = {"f": 0, "o": 0, "html": 0, "body": 0}
+        first_foreign = len(text)
+        for m in _SCREEN.finditer(text):
+            if m.lastgroup == "foreign":
+                first_foreign = min(first_foreign, m.start())
+            else:
+                counts[m.lastgroup or ""] += 1
+        formatting = counts["f"] + 1  # and one <a>
+        if tags + formatting >= opts.max_depth or counts["html"] > 1 or counts["body"] > 1:
+            return False
+        work = (tags * (tags + formatting + formatting * (_AFE_WEIGHT + 1))
+                + _OPTION_WEIGHT * counts["o"] ** 2)
+        return work <= self.budget and self._long_tags_fit(work, first_foreign)
+
+    def _long_tags_fit(self, work: int, first_foreign: int) -> bool:
+        """The screen's exact check of long tags (length, attributes, their work)."""
+        long_tag, max_tag, max_attributes = (
+            self.long_tag, self.opts.max_tag_bytes, self.opts.max_attributes)
+        for m in _TOKEN.finditer(self.text):
+            start = m.start()
+            if m.end() - start < long_tag or m[1] is not None:
+                continue  # short, or a comment
+            if m[2] is not None:  # raw text: its content is markup if svg/math came first
+                if start > first_foreign:
+                    return False
+                end, attrs, complete = m.end(4), m[3], True
+            else:
+                end, attrs, complete = m.end(), m[7], m[8] is not None
+            if complete and end - start > max_tag:
+                return False
+            count = len(_ATTR.findall(attrs)) if end - start >= long_tag else 0
+            work += count * count
+            if count > max_attributes or work > self.budget:
+                return False
+        return True
 
     def run(self) -> None:
         pos: int | None = 0
@@ -313,7 +370,8 @@ class _Scan:
     def _raw(self, m: re.Match[str]) -> int | None:
         """A raw-text element matched with its content: skip it, or rescan it as markup."""
         where = m.start()
-        self.work += self._check_tag(where, m.end(4), m[3], True)
+        if m.end(4) - where >= self.long_tag:
+            self.work += self._check_tag(where, m.end(4), m[3], True)
         if self.svg or self.math:
             # Perhaps foreign content, where <style> or <title> hold markup: rescan it.
             self._start(m[2].lower(), m[3], where)

@@ -180,10 +180,18 @@ def _fill(line: str, pieces: list[str]) -> str:
     return "".join(out)
 
 
+_INVISIBLE = "\u200b\ufeff\u2060\u00ad "
+
+
 def collapse(raw: str) -> str:
     """Whitespace runs to one space, ends trimmed; a few scans skip the split for text
     that has no run to collapse (most paragraphs of a tidy page)."""
     if "  " in raw or "\n" in raw or "\t" in raw or "\r" in raw or "\xa0" in raw \
             or "\x0c" in raw:
-        return " ".join(raw.split())
-    return raw.strip()
+        line = " ".join(raw.split())
+    else:
+        line = raw.strip()
+    # A line of only zero-width characters (editors leave "\u200b" paragraphs) is empty.
+    if line and len(line) < 8 and not line.strip(_INVISIBLE):
+        return ""
+    return line
