@@ -230,3 +230,12 @@ def test_clean_does_not_touch_the_head_facts() -> None:
     assert page.jsonld == [{"@type": "Article"}]
     assert page.tree.css_first("script") is None
     assert "Body." in body_html(page)
+
+
+@pytest.mark.parametrize("cls", ["sr-only", "visually-hidden", "screen-reader-text"])
+def test_text_for_screen_readers_only_is_removed_and_reported(cls: str) -> None:
+    page, pending = cleaned(f'<p>Visible prose stays here.</p><span class="{cls}">'
+                            "Opens in a new window</span>")
+    assert "Opens in a new window" not in body_text(page)
+    assert [(p.removed.kind, p.removed.text) for p in pending] == [
+        ("hidden", "Opens in a new window")]

@@ -27,6 +27,12 @@ _CONTROLS = "input, select, textarea, button, option"
 _NOSCRIPT_KEEP_CHARS = 200
 _REVEALED_SHARE = 0.5
 _BUTTON_TEXT_CHARS = 30
+# Class names of the visually-hidden pattern: text a screen reader announces and a reader
+# never sees ("Skip to content", "opens in a new tab", carousel instructions).
+_SCREEN_READER_ONLY = (
+    '[class*="sr-only"], [class*="visually-hidden"], [class*="visuallyhidden"], '
+    '[class*="screen-reader"], [class*="screenreader"], [class*="a11y-hidden"]'
+)
 _HIDDEN = '[hidden], [style*="none" i], [style*="hidden" i]'
 
 
@@ -54,6 +60,8 @@ def clean(page: Page, options: Options) -> list[Pending]:
         hidden = [node for node in hidden if len(node.text()) < most]
     for node in outermost(hidden):
         _record(node, "hidden", "hidden element (hidden attribute or display:none)", pending)
+    for node in outermost(body.css(_SCREEN_READER_ONLY)):
+        _record(node, "hidden", "text for screen readers only (visually hidden)", pending)
     for node in outermost(body.css(_CONTROLS)):
         if node.tag == "button" and len(node.text()) >= _BUTTON_TEXT_CHARS:
             continue  # an accordion's question, not a "Subscribe" button

@@ -79,6 +79,7 @@ _ATTR = re.compile(f"[^{_WS}/>][^{_WS}/>=]*+(?:[{_WS}]*+=[{_WS}]*+"
 _FONT_BREAKOUT = re.compile(f"(?:^|[{_WS}/])(?:color|face|size)(?:[{_WS}/=]|$)", re.I)
 
 # The screen (_Scan.provably_cheap): formatting, option, html/body and svg/math start tags.
+_RAW_START = re.compile(f"<(?i:{_RAW_NAMES})(?=[{_WS}/>])")
 _SCREEN = re.compile(
     "<(?:(?P<f>[bBiIsSuU]|[eE][mM]|[tT][tT]|(?i:big|code|font|nobr|small|strike|strong))"
     "|(?P<o>(?i:option))|(?P<html>(?i:html))|(?P<body>(?i:body))|(?P<foreign>(?i:svg|math)))"
@@ -215,9 +216,11 @@ class _Scan:
             return False
         work = (tags * (tags + formatting + formatting * (_AFE_WEIGHT + 1))
                 + _OPTION_WEIGHT * counts["o"] ** 2)
-        return work <= self.budget and self._long_tags_fit(work, first_foreign)
+        if work > self.budget or _RAW_START.search(text, first_foreign):
+            return False  # (raw text after svg/math may be markup: the model rescans it)
+        return self._long_tags_fit(work)
 
-    def _long_tags_fit(self, work: int, first_foreign: int) -> bool:
+    def _long_tags_fit(self, work: int) -> bool:
         """The screen's exact check of long tags (length, attributes, their work)."""
         long_tag, max_tag, max_attributes = (
             self.long_tag, self.opts.max_tag_bytes, self.opts.max_attributes)
@@ -225,9 +228,7 @@ class _Scan:
             start = m.start()
             if m.end() - start < long_tag or m[1] is not None:
                 continue  # short, or a comment
-            if m[2] is not None:  # raw text: its content is markup if svg/math came first
-                if start > first_foreign:
-                    return False
+            if m[2] is not None:  # raw text, none after svg/math: its content is text
                 end, attrs, complete = m.end(4), m[3], True
             else:
                 end, attrs, complete = m.end(), m[7], m[8] is not None
