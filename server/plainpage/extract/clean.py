@@ -15,7 +15,7 @@ from ..model import Removed
 from ..options import Options
 from .page import Page
 from .patterns import HIDDEN_STYLE_RE
-from .selectors import css_path
+from .selectors import css_path, describe
 
 # Never readable text: removed without a report.
 _SILENT = [
@@ -38,10 +38,25 @@ _HIDDEN = '[hidden], [style*="none" i], [style*="hidden" i]'
 
 @dataclass(frozen=True, slots=True)
 class Pending:
-    """A removal whose report waits for the content root (kept when it lay inside it)."""
+    """A removal whose report waits for the content root (kept when it lay inside it).
+
+    The node itself is gone; ``leaf`` describes it and ``parent`` still stands, so the CSS
+    path is built only for the removals that end up reported.
+    """
 
     parent: LexborNode
-    removed: Removed
+    leaf: str
+    kind: str
+    text: str
+    reason: str
+
+    @property
+    def removed(self) -> Removed:
+        """The report entry, with the CSS path of the removed node."""
+        selector = self.leaf if "#" in self.leaf else (
+            css_path(self.parent, levels=3) + " > " + self.leaf).removeprefix(" > ")
+        return Removed(kind=self.kind, text=self.text, reason=self.reason,  # type: ignore[arg-type]
+                       selector=selector)
 
 
 def clean(page: Page, options: Options) -> list[Pending]:
@@ -108,6 +123,5 @@ def _record(node: LexborNode, kind: str, reason: str, pending: list[Pending]) ->
         return
     text = " ".join(node.text(separator=" ").split())
     if text:
-        removed = Removed(kind=kind, text=text, reason=reason, selector=css_path(node))  # type: ignore[arg-type]
-        pending.append(Pending(parent, removed))
+        pending.append(Pending(parent, describe(node), kind, text, reason))
     node.decompose()

@@ -22,11 +22,11 @@ def describe(node: LexborNode) -> str:
     return tag + "".join("." + c for c in classes[:_MAX_CLASSES])
 
 
-def css_path(node: LexborNode) -> str:
-    """A short child-combinator path to ``node``: stops at an id, ``body`` or four levels."""
+def css_path(node: LexborNode, levels: int = _MAX_LEVELS) -> str:
+    """A short child-combinator path to ``node``: stops at an id, ``body`` or ``levels``."""
     parts: list[str] = []
     current: LexborNode | None = node
-    while current is not None and len(parts) < _MAX_LEVELS:
+    while current is not None and len(parts) < levels:
         if current.tag in ("body", "html", "-document") or current.tag is None:
             break
         part = describe(current)
