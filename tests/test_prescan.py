@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plainpage import Options
 from plainpage.errors import DocumentTooComplex, InputError
-from plainpage.extract.prescan import check
+from plainpage.extract.prescan import _Scan, check
 
 N = 100_000
 
@@ -183,3 +185,46 @@ def test_svg_style_content_is_markup_not_raw_text() -> None:
     # Inside <svg>, <style> and <title> hold elements, so their content must be counted.
     _refused("<svg><style>" + "<div>" * 5_000)
     check("<style>" + "<div>" * 5_000 + "</style>", Options())
+
+
+# -- the screen: counts that prove the model would accept ------------------------------------
+
+ORDINARY_PAGE = (
+    "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>A page</title>"
+    "<script>var x = '<div>';</script></head><body><nav><ul>"
+    + '<li><a href="/a">Link</a></li>' * 40 + "</ul></nav><main><article><h1>Title</h1>"
+    + "<p>Some <em>prose</em> with a <a href='/b'>link</a>.</p>" * 200
+    + "</article></main></body></html>")
+
+
+def test_the_screen_spares_an_ordinary_page_the_model() -> None:
+    assert _Scan(ORDINARY_PAGE, Options()).provably_cheap()
+
+
+@pytest.mark.parametrize(("text", "options"), [
+    (ORDINARY_PAGE, Options(max_depth=500)),      # more tags than the depth limit
+    ("<svg></svg><style>x</style>" + ORDINARY_PAGE, Options()),  # raw text after svg
+    ("<html><html>" + ORDINARY_PAGE, Options()),  # attributes merged over <html> tags
+    (ORDINARY_PAGE, Options(max_elements=1_000)),  # more '<' than the element limit
+])
+def test_the_screen_leaves_unusual_pages_to_the_model(text: str, options: Options) -> None:
+    assert not _Scan(text, options).provably_cheap()
+    check(text, options)
+
+
+SOUP_TAGS = ("div", "span", "p", "li", "ul", "b", "i", "a", "table", "tr", "td", "select",
+             "option", "svg", "foreignObject", "style", "script", "title", "font", "html",
+             "body", "dd", "dt", "button", "x")
+soup = st.lists(st.builds(
+    lambda slash, name, attrs: f"<{slash}{name}{attrs}>",
+    st.sampled_from(["", "", "/"]), st.sampled_from(SOUP_TAGS),
+    st.sampled_from(["", " class=c", ' a="<b>"', " " + _attributes(70), "/"]))
+    | st.sampled_from(["text ", "<!-- c -->", "<", "&amp;"]), max_size=400).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(soup, st.sampled_from([Options(), Options(max_depth=60), Options(max_attributes=30),
+                              Options(max_elements=200), Options(max_tag_bytes=200)]))
+def test_the_screen_accepts_only_what_the_model_accepts(text: str, options: Options) -> None:
+    if _Scan(text, options).provably_cheap():
+        _Scan(text, options).run()  # must not raise
