@@ -272,3 +272,15 @@ def test_collapsed_until_found_text_is_kept() -> None:
     faq = ('<h2>When do the shops reopen?</h2><div hidden="until-found">'
            "<p>Answer: the shops on the high street reopen on Monday morning.</p></div>")
     assert "reopen on Monday" in extract(page(f"<p>{PROSE}</p><p>{SECOND}</p>{faq}")).text
+
+
+def test_a_long_comment_section_does_not_widen_an_undeclared_article() -> None:
+    story = "".join(f"<p>{PROSE}</p>" for _ in range(4))
+    comments = "".join(f'<div class="comment"><p>Reader {i}: {SECOND}</p></div>'
+                       for i in range(20))
+    html = (f'<html><body>{NAV}<div id="wrap"><article><h1>Flood</h1>{story}</article>'
+            f'<section id="comments"><h2>Comments</h2>{comments}</section></div>{FOOTER}'
+            "</body></html>")
+    text = extract(html).text
+    assert text.count("The river rose") == 4
+    assert "Reader" not in text

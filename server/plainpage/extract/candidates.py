@@ -174,13 +174,17 @@ def _widen(page: Page, root: LexborNode, sig: Signals,
     body = page.body
     if body is None:
         return None
-    total = sig.good_chars(body)
+    # An article's share is measured against the page's plain text: comments and related
+    # lists elsewhere do not make it small. Content inside such blocks (forum posts) is
+    # measured against everything.
+    plain = _ancestry_factor(root) == 1.0
+    total = sig.good_chars(body, plain)
     share = options.article_share if declares_article(page) else options.concentrated_share
-    if total <= 0 or sig.good_chars(root) >= share * total:
+    if total <= 0 or sig.good_chars(root, plain) >= share * total:
         return None
     node = root.parent
     while node is not None and node.tag not in ("body", "html"):
-        if sig.good_chars(node) >= share * total:
+        if sig.good_chars(node, plain) >= share * total:
             return node
         node = node.parent
     return None

@@ -66,14 +66,16 @@ class Signals:
     units: list[Unit] = field(default_factory=list)
     stats: dict[int, NodeStat] = field(default_factory=dict)
     #: For every ancestor of a unit: [text chars of the units below it, the part of those
-    #: not inside a nav/aside/footer below it]. Link text is never counted.
+    #: not inside a nav/aside/footer below it, the part not inside those nor inside a
+    #: comments/sidebar/related block below it]. Link text is never counted.
     mass: dict[int, list[int]] = field(default_factory=dict)
     total_chars: int = 0
 
-    def good_chars(self, node: LexborNode) -> int:
-        """Non-link unit text under ``node``, furniture (nav, aside, footer) left out."""
+    def good_chars(self, node: LexborNode, plain: bool = False) -> int:
+        """Non-link unit text under ``node``, furniture (nav, aside, footer) left out, and
+        with ``plain`` also comment sections, sidebars and related lists."""
         totals = self.mass.get(node.mem_id)
-        return totals[1] if totals is not None else 0
+        return totals[2 if plain else 1] if totals is not None else 0
 
 
 def compute(page: Page, options: Options) -> Signals:
@@ -163,14 +165,22 @@ def _spread(sig: Signals, chain: Chain, score: float, chars: int) -> None:
             # A comments section, sidebar or footer keeps its score to itself, so that its
             # text does not lift the page container above the article.
             score *= _CONTAIN
-    key, tag, _ = chain[0]
+    key, tag, node = chain[0]
     own = sig.mass.get(key)
     free = 0 if tag in _FURNITURE else chars
+    plain = 0 if free == 0 or _is_aside(tag, node) else chars
     if own is None:
-        sig.mass[key] = [chars, free]
+        sig.mass[key] = [chars, free, plain]
     else:
         own[0] += chars
         own[1] += free
+        own[2] += plain
+
+
+def _is_aside(tag: str | None, node: LexborNode) -> bool:
+    """Furniture, or a block whose class/id names a comments section, sidebar, related
+    list …: text below it is not the article's, though it may be the page's (forums)."""
+    return tag in _FURNITURE or node_weight(node) < 0
 
 
 def _total_mass(sig: Signals, chains: dict[int, Chain]) -> None:
@@ -184,13 +194,17 @@ def _total_mass(sig: Signals, chains: dict[int, Chain]) -> None:
         if totals is None:
             continue
         parent = mass.get(chain[1][0])
-        # Above a nav/aside/footer its text is furniture, not content.
-        free = 0 if chain[0][1] in _FURNITURE else totals[1]
+        # Above a nav/aside/footer its text is furniture, not content; above a comments
+        # section or a sidebar it is not plain article text.
+        key, tag, node = chain[0]
+        free = 0 if tag in _FURNITURE else totals[1]
+        plain = 0 if free == 0 or _is_aside(tag, node) else totals[2]
         if parent is None:
-            mass[chain[1][0]] = [totals[0], free]
+            mass[chain[1][0]] = [totals[0], free, plain]
         else:
             parent[0] += totals[0]
             parent[1] += free
+            parent[2] += plain
 
 
 def _new_stat(node: LexborNode) -> NodeStat:
