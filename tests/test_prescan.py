@@ -199,11 +199,16 @@ ORDINARY_PAGE = (
 
 def test_the_screen_spares_an_ordinary_page_the_model() -> None:
     assert _Scan(ORDINARY_PAGE, Options()).provably_cheap()
+    # An inline icon closed before the page's styles and scripts changes nothing.
+    assert _Scan("<svg><path d='M0 0'/></svg><style>x</style>" + ORDINARY_PAGE,
+                 Options()).provably_cheap()
 
 
 @pytest.mark.parametrize(("text", "options"), [
     (ORDINARY_PAGE, Options(max_depth=500)),      # more tags than the depth limit
-    ("<svg></svg><style>x</style>" + ORDINARY_PAGE, Options()),  # raw text after svg
+    ("<svg><style>x</style></svg>" + ORDINARY_PAGE, Options()),  # raw text inside svg
+    ("<svg><!-- </svg> --><style>x</style>" + ORDINARY_PAGE, Options()),  # comment in svg
+    ("<svg><style>x</style>" + ORDINARY_PAGE, Options()),  # svg never closed
     ("<html><html>" + ORDINARY_PAGE, Options()),  # attributes merged over <html> tags
     (ORDINARY_PAGE, Options(max_elements=1_000)),  # more '<' than the element limit
 ])

@@ -85,6 +85,9 @@ _SCREEN = re.compile(
     "|(?P<o>(?i:option))|(?P<html>(?i:html))|(?P<body>(?i:body))|(?P<foreign>(?i:svg|math)))"
     f"(?=[{_WS}/>]|\\Z)")
 
+_FOREIGN_TAG = re.compile(f"<(/?)(?i:svg|math)(?=[{_WS}/>])")
+_RAW_OR_COMMENT = re.compile(f"<!--|<(?i:{_RAW_NAMES})(?=[{_WS}/>])")
+
 _WORK_PER_DEPTH = 25_000   # the work budget is max_depth × this many stack steps
 _AFE_WEIGHT = 150          # re-creating a formatting element costs ~150 stack steps
 _OPTION_WEIGHT = 5         # each option already in a <select> costs ~5 steps per new one
@@ -161,6 +164,30 @@ def check(text: str, options: Options) -> None:
         scan.run()
 
 
+def _foreign_is_plain(text: str) -> bool:
+    """True when no <svg>/<math> span holds a raw-text start tag or a comment.
+
+    Inside svg/math, <style> and <script> content is markup, which the screen's counts
+    would skip as raw text; an inline icon closed before the page's scripts is harmless.
+    Spans run from a start tag to its matching end tag (to the end of the text when
+    unclosed); a "</svg>" the parser would not honour can only end a span late, never
+    early, unless it sits in a comment or raw text inside the span, and those send the page
+    to the model.
+    """
+    depth, start = 0, 0
+    for m in _FOREIGN_TAG.finditer(text):
+        if m[1]:
+            if depth:
+                depth -= 1
+                if not depth and _RAW_OR_COMMENT.search(text, start, m.start()):
+                    return False
+        else:
+            if not depth:
+                start = m.start()
+            depth += 1
+    return not depth or _RAW_OR_COMMENT.search(text, start) is None
+
+
 def _last(indices: list[int] | None) -> int:
     return indices[-1] if indices else -1
 
@@ -216,7 +243,7 @@ class _Scan:
             return False
         work = (tags * (tags + formatting + formatting * (_AFE_WEIGHT + 1))
                 + _OPTION_WEIGHT * counts["o"] ** 2)
-        if work > self.budget or _RAW_START.search(text, first_foreign):
+        if work > self.budget or (first_foreign < len(text) and not _foreign_is_plain(text)):
             return False  # (raw text after svg/math may be markup: the model rescans it)
         return self._long_tags_fit(work)
 
