@@ -240,7 +240,9 @@ def test_confidence_is_higher_for_a_clear_article_than_a_near_empty_page() -> No
 
 
 def test_confidence_is_lower_when_the_root_is_mostly_links() -> None:
-    linky = "".join(f'<p><a href="/{i}">{PROSE}</a></p>' for i in range(4))
+    # Paragraphs made of short links (a link as long as a paragraph is a card: content).
+    linky = "".join("<p>" + " ".join(f'<a href="/{i}/{j}">Another story number {j}</a>'
+                                     for j in range(6)) + "</p>" for i in range(4))
     _, prose = chosen(f'<div id="story">{paragraphs(4)}</div>')
     _, links = chosen(f'<div id="story">{linky}<p>{PROSE}</p></div>')
     assert links.root is not None and prose.root is not None

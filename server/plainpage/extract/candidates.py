@@ -13,16 +13,16 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborNode
 
 from ..options import Options
+from .measure import contains, link_density, nonspace, text_size
 from .page import Page
 from .patterns import ARTICLE_TYPES, FURNITURE_TAGS
-from .signals import NodeStat, Signals, node_weight, nonspace
+from .signals import NodeStat, Signals, node_weight
 
 _TOP_N = 5
 _SHARED_ANCESTOR_MIN = 3
 _SIBLING_SHARE = 0.2
 _WEIGHT_FULL_CHARS = 500
 _CLIMB_SHARE = 0.8
-_CARD_LINK_CHARS = 100
 _LEAD_LEVELS = 2
 _MIN_BODY_CHARS = 70
 _ARTICLE_BODY = "itemprop=articleBody"
@@ -255,32 +255,12 @@ def _in_furniture(node: LexborNode) -> bool:
     return False
 
 
-def link_density(node: LexborNode) -> float:
-    """Share of a node's text that sits inside links."""
-    text = node.text()
-    total = nonspace(text)
-    if not total:
-        return 0.0
-    return min(1.0, link_chars(node) / total)
-
-
-def link_chars(node: LexborNode) -> int:
-    """Characters of link text under ``node``; a link wrapping a long text (a card, a
-    teaser with its summary) counts as content, not as a link."""
-    total = 0
-    for link in node.css("a"):
-        size = nonspace(link.text())
-        if size < _CARD_LINK_CHARS:
-            total += size
-    return total
-
-
 def _shared_ancestor(top: NodeStat, ranked: list[NodeStat], sig: Signals,
                      reasons: list[str]) -> NodeStat:
     # When several strong candidates sit under one ancestor, the article is that ancestor
     # (e.g. a story split into several <div>s by ads).
     close = [s for s in ranked[1:_TOP_N + 1] if s.score >= 0.75 * top.score
-             and not _contains(s.node, top.node) and not _contains(top.node, s.node)]
+             and not contains(s.node, top.node) and not contains(top.node, s.node)]
     if len(close) < _SHARED_ANCESTOR_MIN:
         return top
     close_ids = [_ancestor_ids(s.node) for s in close]
@@ -331,9 +311,9 @@ def _semantic(page: Page, top: NodeStat, sig: Signals, reasons: list[str]) -> No
     if len(marked) != 1:
         return top
     node = marked[0]
-    chosen = _text_chars(top.node)
-    mass = _text_chars(node)
-    if _contains(node, top.node) or (_contains(top.node, node) and mass >= 0.6 * chosen):
+    chosen = text_size(top.node)
+    mass = text_size(node)
+    if contains(node, top.node) or (contains(top.node, node) and mass >= 0.6 * chosen):
         reasons.append(_ARTICLE_BODY)
         return sig.stats.get(node.mem_id) or NodeStat(node, top.score, 0)
     return top
@@ -381,17 +361,3 @@ def _confidence(root: LexborNode, body: LexborNode | None, sig: Signals) -> floa
     share = min(1.0, mass / total) if total else 1.0
     length = min(1.0, mass / _FULL_LENGTH_CHARS)
     return round(0.5 * length + 0.5 * min(1.0, share / _FULL_SHARE), 3)
-
-
-def _text_chars(node: LexborNode) -> int:
-    return nonspace(node.text())
-
-
-def _contains(ancestor: LexborNode, node: LexborNode) -> bool:
-    target = ancestor.mem_id
-    current: LexborNode | None = node
-    while current is not None:
-        if current.mem_id == target:
-            return True
-        current = current.parent
-    return False

@@ -15,12 +15,13 @@ from selectolax.lexbor import LexborNode
 
 from ..model import Removed
 from ..options import Options
-from .candidates import Choice, link_density
+from .candidates import Choice
 from .clean import Pending
+from .measure import contains, link_density, text_size
 from .page import Page
 from .patterns import FURNITURE_ROLES, FURNITURE_TAGS, is_content_class, is_drop_class
 from .selectors import css_path, describe
-from .signals import Signals, nonspace
+from .signals import Signals
 
 # Blocks the link-density test looks at: lists and generic containers, not paragraphs.
 _LINKY_TAGS = "ul, ol, div, section, table, dl"
@@ -50,8 +51,8 @@ def classify(page: Page, choice: Choice, sig: Signals, options: Options,
     root = choice.root
     if root is None:
         return Decision(frozenset(), ())
-    removed = [p.removed for p in pending if _inside(p.parent, root)]
-    root_chars = max(1, _chars(root))
+    removed = [p.removed for p in pending if contains(root, p.parent)]
+    root_chars = max(1, text_size(root))
     found = _furniture(root, root_chars, options) + _link_lists(root, root_chars)
     found += _title_heading(page, root)
     found = _unique(_keep_repeated(found, root_chars))
@@ -87,7 +88,7 @@ def _keep_repeated(found: list[Found], root_chars: int) -> list[Found]:
     keep: set[int] = set()
     for (_, classes), items in groups.items():
         if len(items) >= _REPEATED and classes:
-            if sum(_chars(node) for node, _ in items) > _MAX_SHARE * root_chars:
+            if sum(text_size(node) for node, _ in items) > _MAX_SHARE * root_chars:
                 keep.update(node.mem_id for node, _ in items)
     return [item for item in found if item[0].mem_id not in keep]
 
@@ -122,7 +123,7 @@ def _furniture(root: LexborNode, root_chars: int, options: Options) -> list[Foun
             continue
         seen.add(node.mem_id)
         verdict = _furniture_verdict(node, options.clean_boilerplate)
-        if verdict is None or _chars(node) > _MAX_SHARE * root_chars:
+        if verdict is None or text_size(node) > _MAX_SHARE * root_chars:
             continue
         found.append((node, verdict))
     return found
@@ -175,7 +176,7 @@ def _is_title(page: Page, text: str) -> bool:
 def _link_lists(root: LexborNode, root_chars: int) -> list[Found]:
     found = []
     for node in root.css(_LINKY_TAGS):
-        chars = _chars(node)
+        chars = text_size(node)
         if not chars or chars > _MAX_SHARE * root_chars:
             continue
         density = link_density(node)
@@ -184,18 +185,6 @@ def _link_lists(root: LexborNode, root_chars: int) -> list[Found]:
     return found
 
 
-def _chars(node: LexborNode) -> int:
-    return nonspace(node.text())
-
-
-def _inside(node: LexborNode, root: LexborNode) -> bool:
-    target = root.mem_id
-    current: LexborNode | None = node
-    while current is not None:
-        if current.mem_id == target:
-            return True
-        current = current.parent
-    return False
 
 
 def _has_ancestor_in(node: LexborNode, ids: set[int], root: LexborNode) -> bool:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborNode
 
 from ..options import Options
+from .measure import link_chars, nonspace
 from .page import Page
 from .patterns import COMMAS, class_weight
 
@@ -97,13 +98,6 @@ def compute(page: Page, options: Options) -> Signals:
     return sig
 
 
-def nonspace(text: str) -> int:
-    """Characters of ``text`` that are not whitespace: the one length measure of the
-    extractor (it needs no word list, so it costs a few C passes on a big container)."""
-    return (len(text) - text.count(" ") - text.count("\n") - text.count("\t")
-            - text.count("\r") - text.count("\xa0"))
-
-
 def node_weight(node: LexborNode) -> int:
     """Class/id weight of one node (cached per distinct class/id string)."""
     attrs = node.attributes
@@ -116,17 +110,17 @@ def _add_unit(sig: Signals, node: LexborNode, text: str, deep: bool,
     chars = nonspace(text)
     if chars < _MIN_UNIT_CHARS:
         return
-    link_chars = _link_chars(node) if deep else 0
+    links = link_chars(node) if deep else 0
     commas = sum(text.count(c) for c in COMMAS)
     score = 1 + commas + min(chars // 100, 3)
-    if link_chars:
-        score *= max(0.0, 1 - link_chars / chars)
-    sig.units.append(Unit(node, chars, link_chars, commas, score))
-    sig.total_chars += chars - link_chars
+    if links:
+        score *= max(0.0, 1 - links / chars)
+    sig.units.append(Unit(node, chars, links, commas, score))
+    sig.total_chars += chars - links
     # A direct-text unit is itself a container: it takes the full score first.
     start = node if not deep else node.parent
     if start is not None:
-        _spread(sig, _chain(start, chains), score, chars - link_chars)
+        _spread(sig, _chain(start, chains), score, chars - links)
 
 
 def _chain(node: LexborNode, chains: dict[int, Chain]) -> Chain:
@@ -211,10 +205,3 @@ def _new_stat(node: LexborNode) -> NodeStat:
     weight = node_weight(node)
     return NodeStat(node=node, score=float(_TAG_BONUS.get(node.tag or "", 0) + weight),
                     weight=weight)
-
-
-def _link_chars(node: LexborNode) -> int:
-    total = 0
-    for link in node.css("a"):
-        total += nonspace(link.text())
-    return total
