@@ -72,17 +72,8 @@ def escape_text(text: str) -> str:
 
 def escape_attr(value: str) -> str:
     """HTML-escape a double-quoted attribute value the way nh3's serialiser does."""
-    if "&" in value:
-        value = value.replace("&", "&amp;")
-    if '"' in value:
-        value = value.replace('"', "&quot;")
-    if "<" in value:
-        value = value.replace("<", "&lt;")
-    if ">" in value:
-        value = value.replace(">", "&gt;")
-    if "\xa0" in value:
-        value = value.replace("\xa0", "&nbsp;")
-    return value
+    value = escape_text(value)
+    return value.replace('"', "&quot;") if '"' in value else value
 
 
 def md_url(url: str) -> str:
