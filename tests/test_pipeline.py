@@ -284,3 +284,14 @@ def test_a_long_comment_section_does_not_widen_an_undeclared_article() -> None:
     text = extract(html).text
     assert text.count("The river rose") == 4
     assert "Reader" not in text
+
+
+@pytest.mark.parametrize("url", [None, "https://news.example/a", "http://[2025]/a", "http://[::1"])
+def test_malformed_urls_in_the_page_or_the_call_do_not_crash(url: str | None) -> None:
+    head = ('<base href="http://[2025]/x"><link rel="canonical" href="http://[2025]/a">'
+            '<meta property="og:image" content="http://[::1">')
+    body = (f'<p>{PROSE} <a href="http://[2025]/b">a link</a></p>'
+            '<figure><img src="//[zz]/i.png"><figcaption>A photo</figcaption></figure>')
+    article = plainpage.extract(page(body, head=head), url)
+    assert "The river rose" in article.text
+    assert article.canonical_url is None and article.image is None

@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
-from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .page import Page
+from .urls import join, parseable
 
 _META_KEYS = ("property", "name", "itemprop")
 _MAX_JSONLD_BYTES = 1_000_000  # a bigger block is data, not metadata; skip it unread
@@ -24,7 +24,7 @@ _JSONLD_WRAPPER_RE = re.compile(r"^\s*(?:<!\[CDATA\[|<!--)|(?:\]\]>|-->)\s*$")
 def parse(text: str, url: str | None) -> Page:
     """Parse ``text`` once and return the Page every later stage works on."""
     tree = LexborHTMLParser(text)
-    base_url = _base_url(tree, url)
+    base_url = parseable(_base_url(tree, parseable(url)))
     html = tree.root
     lang = dir_ = None
     if html is not None and html.tag == "html":
@@ -57,7 +57,7 @@ def _base_url(tree: LexborHTMLParser, url: str | None) -> str | None:
     if not href:
         return url
     if url:
-        return urljoin(url, href)
+        return join(url, href)
     return href if href.startswith(("http://", "https://")) else None
 
 
@@ -66,7 +66,7 @@ def _canonical(tree: LexborHTMLParser, base_url: str | None) -> str | None:
     href = (link.attributes.get("href") or "").strip() if link is not None else ""
     if not href:
         return None
-    return urljoin(base_url, href) if base_url else href
+    return join(base_url, href)
 
 
 def read_meta(tree: LexborHTMLParser) -> dict[str, str]:

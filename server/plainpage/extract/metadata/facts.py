@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborNode
 
 from ..page import Page
+from ..urls import join
 from .sources import (
     ARTICLE_TYPES,
     PAGE_TYPES,
@@ -89,7 +89,7 @@ def _url(page: Page, value: Any) -> str | None:
     if not isinstance(value, str) or not value.strip() or value.strip().startswith("data:"):
         return None
     url = value.strip()
-    return urljoin(page.base_url, url) if page.base_url else url
+    return join(page.base_url, url)
 
 
 def canonical(page: Page, meta: dict[str, str]) -> str | None:

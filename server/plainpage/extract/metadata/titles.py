@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlsplit
 
 from ..page import Page
+from ..urls import hostname
 from .sources import clean_text, first_text, simplified, types_of
 
 _HOST_NOISE = frozenset({
@@ -63,7 +63,7 @@ def _headline(title: str, h1s: list[str], sites: set[str]) -> str:
 def _site_keys(page: Page, site: str | None) -> set[str]:
     """Simplified spellings of the site's name: the stated one and the host's main label."""
     keys = {simplified(site)} if site else set()
-    host = urlsplit(page.url or "").hostname or ""
+    host = hostname(page.url)
     labels = [x for x in host.split(".") if x not in _HOST_NOISE]
     if labels and len(labels[-1]) >= 4:
         keys.add(labels[-1])

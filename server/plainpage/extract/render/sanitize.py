@@ -9,9 +9,11 @@ and ``data:`` out of Markdown links and images.
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import nh3
+
+from ..urls import join
 
 __all__ = ["TAGS", "Urls", "clean", "escape_attr", "escape_text", "md_url"]
 
@@ -150,5 +152,5 @@ class Urls:
                 return f"{self.path}{url}"
             if first != "\\" and "\\" not in url:
                 return self.directory + url
-        joined = urljoin(self.base or "", url)
-        return joined if _scheme(joined) in schemes else None
+        joined = join(self.base, url)
+        return joined if joined is not None and _scheme(joined) in schemes else None
