@@ -34,7 +34,7 @@ def run(data: str | bytes, url: str | None, options: Options,
     prescan.check(text, options)                      # 1. refuse documents too costly to parse
     if not text.strip():
         return empty_article(url)
-    page = parse.parse(text, url)                     # 2. the only parse
+    page = parse.parse(text, url)                     # 2. the one parse of the page
     pending = clean.clean(page, options)              # 3. scripts, styles, hidden, forms
     sig = signals.compute(page, options)              # 4. per-node text statistics
     choice = candidates.choose(page, sig, options)    # 5. the content root and confidence
@@ -42,5 +42,6 @@ def run(data: str | bytes, url: str | None, options: Options,
     meta = metadata.extract(page, options)            # 7. title, byline, dates, …
     rendered = render.render(choice.roots, page, decision.drops, options)  # 8. blocks → outputs
     if options.fallback and choice.root is not None and choice.confidence < options.fallback_below:
+        # readability-lxml's second opinion (it parses with lxml, so only for weak choices)
         rendered = fallback.second_opinion(text, page, rendered, options) or rendered
     return assemble(page, meta, rendered, choice, decision, options)
