@@ -102,13 +102,13 @@ def _twin_sections(node: LexborNode, sig: Signals) -> tuple[LexborNode, frozense
         parent = node.parent
         if parent is None or parent.tag in ("body", "html"):
             return None
-        classes = node.attributes.get("class")
+        classes = node.attrs.get("class")
         if classes:
             twins = {node.mem_id}
             others = set()
             for child in parent.iter():
                 if (child.mem_id != node.mem_id and child.tag == node.tag
-                        and child.attributes.get("class") == classes
+                        and child.attrs.get("class") == classes
                         and sig.good_chars(child) >= _TWIN_MIN_CHARS):
                     twins.add(child.mem_id)
                 elif child.mem_id != node.mem_id:

@@ -20,7 +20,7 @@ from .clean import Pending
 from .measure import contains, link_density, text_size
 from .page import Page
 from .patterns import FURNITURE_ROLES, FURNITURE_TAGS, is_content_class, is_drop_class
-from .selectors import css_path, describe
+from .selectors import class_and_id, css_path, describe
 from .signals import Signals
 
 # Blocks the link-density test looks at: lists and generic containers, not paragraphs.
@@ -83,7 +83,7 @@ def _keep_repeated(found: list[Found], root_chars: int) -> list[Found]:
     for item in found:
         node = item[0]
         parent = node.parent
-        key = (parent.mem_id if parent is not None else 0, node.attributes.get("class") or "")
+        key = (parent.mem_id if parent is not None else 0, node.attrs.get("class") or "")
         groups.setdefault(key, []).append(item)
     keep: set[int] = set()
     for (_, classes), items in groups.items():
@@ -138,7 +138,7 @@ def _furniture_verdict(node: LexborNode, by_class: bool) -> tuple[str, str] | No
         return "nav", f"<{tag}> element"
     if tag == "form":
         return "noise", "form (buttons and fields, not text)"
-    role = node.attributes.get("role")
+    role = node.attrs.get("role")
     if role and role.strip().lower() in FURNITURE_ROLES:
         return "nav", f"role={role.strip().lower()}"
     if not by_class or tag in ("span", "a", "em", "strong", "b", "i", "h1", "h2", "h3", "h4",
@@ -146,8 +146,7 @@ def _furniture_verdict(node: LexborNode, by_class: bool) -> tuple[str, str] | No
         return None
     if tag == "figcaption" or (node.parent is not None and node.parent.tag == "figure"):
         return None  # a figure's caption belongs to the figure block
-    attrs = node.attributes
-    names = ((attrs.get("class") or "") + " " + (attrs.get("id") or "")).strip()
+    names = class_and_id(node).strip()
     if is_drop_class(names) and not is_content_class(names):
         return "other", f"class/id names a non-article block ({describe(node)})"
     return None

@@ -11,6 +11,16 @@ _MAX_LEVELS = 4
 _MAX_CLASSES = 3
 
 
+def class_and_id(node: LexborNode) -> str:
+    """The node's class and id attributes as one string, for class/id token matching
+    (``attrs.get`` and ``.id`` cost a third of building the whole ``attributes`` dict)."""
+    classes = node.attrs.get("class")
+    ident = node.id
+    if ident:
+        return f"{classes} {ident}" if classes else ident
+    return classes or ""
+
+
 def describe(node: LexborNode) -> str:
     """``tag#id`` or ``tag.class1.class2`` for one node (tokens unsafe in CSS left out)."""
     attrs = node.attributes

@@ -14,6 +14,7 @@ from ..options import Options
 from .measure import link_chars, nonspace
 from .page import Page
 from .patterns import COMMAS, class_weight
+from .selectors import class_and_id
 
 # Elements scored by their whole text.
 _DEEP_UNITS = "p, pre, h2, h3, h4, h5, h6"
@@ -100,9 +101,7 @@ def compute(page: Page, options: Options) -> Signals:
 
 def node_weight(node: LexborNode) -> int:
     """Class/id weight of one node (cached per distinct class/id string)."""
-    attrs = node.attributes
-    key = (attrs.get("class") or "") + " " + (attrs.get("id") or "")
-    return class_weight(key.strip())
+    return class_weight(class_and_id(node).strip())
 
 
 def _add_unit(sig: Signals, node: LexborNode, text: str, deep: bool,
