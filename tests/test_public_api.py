@@ -78,10 +78,6 @@ def test_options_defaults_are_immutable_values() -> None:
         assert isinstance(field.default, _IMMUTABLE), field.name
 
 
-def test_article_extras_are_not_shared() -> None:
-    assert Article().extras is not Article().extras
-
-
 def test_options_are_keyword_only() -> None:
     with pytest.raises(TypeError):
         Options(1000)  # type: ignore[misc]
@@ -112,5 +108,4 @@ def test_readme_names_every_article_field() -> None:
     readme = README.read_text(encoding="utf-8")
     section = readme.split("## Python API", 1)[1]
     for field in dataclasses.fields(Article):
-        if field.name != "extras":  # merged into to_dict(), not a documented field
-            assert f"`{field.name}`" in section, field.name
+        assert f"`{field.name}`" in section, field.name

@@ -6,7 +6,7 @@ All are frozen dataclasses, so a result can be shared between threads and cached
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 __all__ = ["Article", "Block", "BlockType", "Removed", "RemovedKind"]
@@ -102,14 +102,12 @@ class Article:
     word_count: int = 0
     reading_minutes: int = 0
     confidence: float = 0.0
-    extras: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The article as JSON-ready data (the HTTP API's response body)."""
         data = {name: getattr(self, name) for name in _SCALAR_FIELDS}
         data["blocks"] = [block.to_dict() for block in self.blocks]
         data["removed"] = [asdict(item) for item in self.removed]
-        data.update(self.extras)
         return data
 
 
