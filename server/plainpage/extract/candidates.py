@@ -18,22 +18,22 @@ from .page import Page
 from .patterns import ARTICLE_TYPES, FURNITURE_TAGS
 from .signals import NodeStat, Signals, node_weight
 
-_TOP_N = 5
-_SHARED_ANCESTOR_MIN = 3
-_SIBLING_SHARE = 0.2
-_WEIGHT_FULL_CHARS = 500
-_CLIMB_SHARE = 0.8
-_LEAD_LEVELS = 2
-_MIN_BODY_CHARS = 70
-_ARTICLE_BODY = "itemprop=articleBody"
-_SHORT_PAGE_CONFIDENCE = 0.2
-_TWIN_LEVELS = 3
-_TWIN_MIN_CHARS = 150
-_MIN_CONFIDENT_CHARS = 50
+_TOP_N = 5  # candidates compared closely (twice as many get their final score)
+_SHARED_ANCESTOR_MIN = 3  # strong candidates under one ancestor that make it the article
+_SIBLING_SHARE = 0.2  # a sibling scoring this share of the top candidate joins it
+_WEIGHT_FULL_CHARS = 500  # prose a "content" class needs under it to earn its full bonus
+_CLIMB_SHARE = 0.8  # an ancestor must keep this share of the top score to replace it
+_LEAD_LEVELS = 2  # how far up a lead figure before the article body is looked for
+_MIN_BODY_CHARS = 70  # less prose than this in <body> outside furniture: no article
+_ARTICLE_BODY = "itemprop=articleBody"  # the reason recorded when that marker decided
+_SHORT_PAGE_CONFIDENCE = 0.2  # the most a page without paragraphs can score
+_TWIN_LEVELS = 3  # how far up sibling sections of one kind are looked for
+_TWIN_MIN_CHARS = 150  # prose a twin section needs to count as part of the article
+_MIN_CONFIDENT_CHARS = 50  # less prose than this under the root: confidence 0
 _FULL_LENGTH_CHARS = 1300  # a root with this much prose is long enough to be an article
 _FULL_SHARE = 0.6  # … and holding this share of the page's prose, clearly the main text
-_LEAD_SIBLINGS = 3
-_LEAD_TEXT_CHARS = 600
+_LEAD_SIBLINGS = 3  # element siblings before the body searched for a lead figure
+_LEAD_TEXT_CHARS = 600  # a container of the lead figure holds little else
 
 
 @dataclass(frozen=True, slots=True)

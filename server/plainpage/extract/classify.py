@@ -25,11 +25,12 @@ from .signals import Signals
 
 # Blocks the link-density test looks at: lists and generic containers, not paragraphs.
 _LINKY_TAGS = "ul, ol, div, section, table, dl"
+# Blocks judged by their tag, landmark role or class/id names.
 _CANDIDATE_SELECTOR = "nav, aside, footer, form, [role], [class], [id]"
 # A block holding more than this share of the root's text is never dropped by class alone.
 _MAX_SHARE = 0.25
-_LINKY_DENSITY = 0.5
-_MAX_DROPPED = 0.5
+_LINKY_DENSITY = 0.5  # a block whose text is at least half links is a link list
+_MAX_DROPPED = 0.5  # class-based drops never take more than this share of the root
 _REPEATED = 3  # this many same-class siblings are a pattern (posts, cards), not extras
 # What follows a headline inside a <title>: " | Site", " - Site", ": subtitle" …
 _SEPARATED_RE = re.compile(r"\s*[|\-–—:·•»]\s")

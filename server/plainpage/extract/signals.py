@@ -22,9 +22,11 @@ _DEEP_UNITS = "p, pre, h2, h3, h4, h5, h6"
 # and link text in them is not counted (it sits in <a> children).
 _DIRECT_UNITS = "div, section, article, main, li, td, dd, blockquote, th, span, font, center"
 _MIN_UNIT_CHARS = 22  # non-space characters
-_ANCESTOR_LEVELS = 5
+_ANCESTOR_LEVELS = 5  # how far up a unit's score spreads (the parent full, then less)
 _FURNITURE = frozenset({"aside", "footer", "nav"})
-_CONTAIN = 0.25
+_CONTAIN = 0.25  # what passes up out of a comments section, sidebar or footer
+# Readability's starting scores by tag: containers of prose up, lists, headings and
+# landmarks of page furniture down.
 _TAG_BONUS = {
     "div": 5, "article": 8, "main": 5, "section": 2, "pre": 3, "td": 3, "blockquote": 3,
     "form": -3, "ol": -3, "ul": -3, "dl": -3, "li": -3, "address": -3, "th": -5,
