@@ -52,6 +52,7 @@ def test_extract_signature() -> None:
         "url": (inspect.Parameter.POSITIONAL_OR_KEYWORD, None),
         "options": (inspect.Parameter.KEYWORD_ONLY, None),
         "charset": (inspect.Parameter.KEYWORD_ONLY, None),
+        "rules": (inspect.Parameter.KEYWORD_ONLY, None),
     }
 
 

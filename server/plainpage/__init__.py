@@ -2,14 +2,22 @@
 
 from .api import extract
 from .errors import (
+    BlockedDestination,
     DocumentTooComplex,
     FetchError,
+    FetchTimeout,
     InputError,
+    InvalidURL,
     NotHTML,
     PlainpageError,
     RuleError,
     RuleSchemaError,
     RuleSyntaxError,
+    TooLarge,
+    TooManyRedirects,
+    UnsupportedContentType,
+    UpstreamError,
+    UpstreamStatus,
 )
 from .model import Article, Block, Removed
 from .options import Options
@@ -20,10 +28,13 @@ __all__ = [
     "__version__",
     "Article",
     "Block",
+    "BlockedDestination",
     "DocumentTooComplex",
     "extract",
     "FetchError",
+    "FetchTimeout",
     "InputError",
+    "InvalidURL",
     "NotHTML",
     "Options",
     "PlainpageError",
@@ -31,4 +42,9 @@ __all__ = [
     "RuleError",
     "RuleSchemaError",
     "RuleSyntaxError",
+    "TooLarge",
+    "TooManyRedirects",
+    "UnsupportedContentType",
+    "UpstreamError",
+    "UpstreamStatus",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .extract import pipeline
 from .model import Article
 from .options import Options
+from .rules import RuleSet
 
 __all__ = ["extract"]
 
@@ -12,7 +13,7 @@ _DEFAULT_OPTIONS = Options()
 
 
 def extract(html: str | bytes, url: str | None = None, *, options: Options | None = None,
-            charset: str | None = None) -> Article:
+            charset: str | None = None, rules: RuleSet | None = None) -> Article:
     """Extract the article from a whole HTML document.
 
     Parameters:
@@ -21,6 +22,8 @@ def extract(html: str | bytes, url: str | None = None, *, options: Options | Non
         url: the page's address, used to resolve links and images and to pick site rules.
         options: thresholds and switches; ``Options()`` when not given.
         charset: the charset the transport declared (e.g. the HTTP ``Content-Type``).
+        rules: site rules (``plainpage.rules.load_dir("rules")``); the one matching the
+            ``url``'s host is applied. None: generic extraction only.
 
     Returns:
         An ``Article``; its text is empty and its confidence 0 when nothing was found.
@@ -33,4 +36,4 @@ def extract(html: str | bytes, url: str | None = None, *, options: Options | Non
         >>> extract("<html><body><article><p>Hello, reader.</p></article></body></html>").text
         'Hello, reader.'
     """
-    return pipeline.run(html, url, options or _DEFAULT_OPTIONS, charset)
+    return pipeline.run(html, url, options or _DEFAULT_OPTIONS, charset, rules)

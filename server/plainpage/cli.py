@@ -27,6 +27,7 @@ from .api import extract
 from .errors import FetchError, InputError, PlainpageError, RuleError
 from .model import Article
 from .options import Options
+from .rules.commands import rules
 
 __all__ = ["EXIT_CODES", "cli", "main", "render"]
 
@@ -344,6 +345,9 @@ def extract_command(  # noqa: PLR0913 - click hands every option over as an argu
         _error_line(str(out), _os_message(exc))
         sys.exit(EXIT_IO)
     sys.exit(run_batch(batch, jobs, state))
+
+
+cli.add_command(rules)
 
 
 def main() -> None:

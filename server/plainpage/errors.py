@@ -8,6 +8,14 @@
     - RuleSyntaxError            not valid TOML
     - RuleSchemaError            valid TOML, but keys, types or selectors are wrong
   + FetchError                   fetching a page failed (raised by plainpage.fetch)
+    - InvalidURL                 the URL is not one plainpage will fetch (scheme, syntax …)
+    - BlockedDestination         the URL or a redirect leads to a non-public address or port
+    - FetchTimeout               the whole fetch took longer than its deadline
+    - TooManyRedirects           more redirects than the limit, or a loop
+    - TooLarge                   the upstream body is over the decoded-size cap
+    - UnsupportedContentType     the upstream answered with something that is not HTML
+    - UpstreamStatus             the upstream answered with an error status (upstream_status)
+    - UpstreamError              the upstream could not be reached or sent a broken response
 
 Each class carries a stable ``type`` slug, a short ``title`` and the HTTP ``status`` the web
 edge answers with; the CLI maps ``exit_code``. Edges translate; nothing below them catches
@@ -19,14 +27,22 @@ from __future__ import annotations
 from typing import ClassVar
 
 __all__ = [
+    "BlockedDestination",
     "DocumentTooComplex",
     "FetchError",
+    "FetchTimeout",
     "InputError",
+    "InvalidURL",
     "NotHTML",
     "PlainpageError",
     "RuleError",
     "RuleSchemaError",
     "RuleSyntaxError",
+    "TooLarge",
+    "TooManyRedirects",
+    "UnsupportedContentType",
+    "UpstreamError",
+    "UpstreamStatus",
 ]
 
 
@@ -100,3 +116,90 @@ class FetchError(PlainpageError):
     title = "Fetch failed"
     status = 502
     exit_code = 5
+
+
+class InvalidURL(FetchError):
+    """The URL cannot be fetched as given: not http(s), userinfo, a non-canonical numeric host
+    (``2130706433``, ``0x7f.1``, ``127.1``), a zone id, bad syntax. Refused before any I/O."""
+
+    type = "invalid-url"
+    title = "Invalid URL"
+    status = 400
+
+
+class BlockedDestination(FetchError):
+    """The URL, or one hop of its redirect chain, leads to an address or port that is not
+    public (loopback, private, link-local, metadata …) and not in the allowlist.
+
+    403, not 400: the request is well formed and understood; the server refuses to act on it
+    by policy (RFC 9110 §15.5.4), and the same answer fits a redirect that turns bad midway.
+    """
+
+    type = "blocked-destination"
+    title = "Destination not allowed"
+    status = 403
+
+
+class FetchTimeout(FetchError):
+    """The fetch (resolving, connecting, every redirect and the whole body) took longer than
+    its total deadline."""
+
+    type = "fetch-timeout"
+    title = "Upstream timed out"
+    status = 504
+
+
+class TooManyRedirects(FetchError):
+    """The upstream redirected more often than allowed (or in a loop)."""
+
+    type = "too-many-redirects"
+    title = "Too many redirects"
+    status = 502
+
+
+class TooLarge(FetchError):
+    """The upstream's body is over the cap, counted after decompression (gzip bombs too).
+
+    502, not 413: 413 describes the *client's* request content; here the upstream's answer
+    is unusable, which is what 502 says. Posted bodies over the web layer's limit are a
+    different problem (413, its own type).
+    """
+
+    type = "too-large"
+    title = "Upstream document too large"
+    status = 502
+
+
+class UnsupportedContentType(FetchError):
+    """The upstream answered with something that is not HTML/XHTML, by ``Content-Type`` or by
+    its first bytes (a PDF, an image, an archive …)."""
+
+    type = "unsupported-content-type"
+    title = "Not an HTML page"
+    status = 415
+
+
+class UpstreamStatus(FetchError):
+    """The upstream answered with a status other than 2xx (after redirects).
+
+    ``upstream_status`` keeps the upstream's code so callers can tell 401/402/403 (paywalls,
+    logins) from 404 or 5xx; the message names it too.
+    """
+
+    type = "upstream-status"
+    title = "Upstream error status"
+    status = 502
+
+    def __init__(self, detail: str, *, upstream_status: int) -> None:
+        super().__init__(detail)
+        self.upstream_status = upstream_status
+
+
+class UpstreamError(FetchError):
+    """The upstream could not be reached (name did not resolve, connection refused or reset,
+    TLS verification failed) or sent a response that cannot be read (malformed HTTP, an
+    unsupported or corrupt ``Content-Encoding``)."""
+
+    type = "upstream-error"
+    title = "Upstream unreachable or broken"
+    status = 502

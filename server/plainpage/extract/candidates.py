@@ -48,13 +48,17 @@ class Choice:
     #: A lead figure that sits just before the article container (between headline and
     #: body), rendered ahead of it so the photo keeps its caption.
     lead: LexborNode | None = None
+    #: Further content roots after ``root`` (a site rule's ``body`` selector may match
+    #: several blocks of one article).
+    extra: tuple[LexborNode, ...] = ()
 
     @property
     def roots(self) -> tuple[LexborNode, ...]:
         """What render walks, in order."""
         if self.root is None:
             return ()
-        return (self.lead, self.root) if self.lead is not None else (self.root,)
+        lead = (self.lead,) if self.lead is not None else ()
+        return (*lead, self.root, *self.extra)
 
 
 def choose(page: Page, sig: Signals, options: Options) -> Choice:

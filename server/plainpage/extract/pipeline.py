@@ -1,17 +1,18 @@
 """The extraction pipeline: the order of the stages, written once.
 
-prescan → parse → clean → signals → candidates → classify → metadata → render
+prescan → parse → site → clean → signals → candidates → classify → metadata → render
 (→ fallback: readability-lxml's second opinion when our confidence is low)
 
 Each stage is a module of its own; this file only calls them in order and hands each one's
-result to the next. ``clean`` is the only stage that changes the tree; ``classify`` returns
-the nodes to leave out and ``render`` skips them.
+result to the next. ``site`` (a site rule's transforms) and ``clean`` are the only stages
+that change the tree; ``classify`` returns the nodes to leave out and ``render`` skips them.
 """
 
 from __future__ import annotations
 
 from ..model import Article
 from ..options import Options
+from ..rules import RuleSet
 from . import (
     candidates,
     classify,
@@ -23,24 +24,29 @@ from . import (
     prescan,
     render,
     signals,
+    site,
 )
 from .assemble import assemble, empty_article
 
 
 def run(data: str | bytes, url: str | None, options: Options,
-        charset: str | None = None) -> Article:
+        charset: str | None = None, rules: RuleSet | None = None) -> Article:
     """Extract the article from ``data`` (a whole HTML document)."""
     text = decode.to_text(data, charset)              # 0. bytes → str; refuses non-HTML
     prescan.check(text, options)                      # 1. refuse documents too costly to parse
     if not text.strip():
         return empty_article(url)
     page = parse.parse(text, url)                     # 2. the one parse of the page
-    pending = clean.clean(page, options)              # 3. scripts, styles, hidden, forms
-    sig = signals.compute(page, options)              # 4. per-node text statistics
-    choice = candidates.choose(page, sig, options)    # 5. the content root and confidence
-    decision = classify.classify(page, choice, sig, options, pending)  # 6. boilerplate
-    meta = metadata.extract(page, options)            # 7. title, byline, dates, …
-    rendered = render.render(choice.roots, page, decision.drops, options)  # 8. blocks → outputs
+    rule = site.match(rules, url)                     # 3. the site rule, if any …
+    site.transform(page, rule)                        #    … rewrites a few nodes
+    pending = clean.clean(page, options)              # 4. scripts, styles, hidden, forms
+    ruled = site.prepare(page, rule)                  #    what the rule strips
+    sig = signals.compute(page, options)              # 5. per-node text statistics
+    choice = (site.choose(page, ruled)                # 6. the content root and confidence
+              or candidates.choose(page, sig, options))
+    decision = classify.classify(page, choice, sig, options, pending, ruled.hits)  # 7. boilerplate
+    meta = site.metadata(page, ruled, metadata.extract(page, options))  # 8. title, byline, …
+    rendered = render.render(choice.roots, page, decision.drops, options)  # 9. blocks → outputs
     if options.fallback and choice.root is not None and choice.confidence < options.fallback_below:
         # readability-lxml's second opinion (it parses with lxml, so only for weak choices)
         rendered = fallback.second_opinion(text, page, rendered, options) or rendered

@@ -45,19 +45,19 @@ def byline(page: Page, meta: dict[str, str], article: dict[str, Any] | None,
            site: str | None) -> str | None:
     """The author's name, from JSON-LD, ``<meta>``, the page's elements, in that order."""
     ld = article or {}
-    found = _clean_byline(_authors(ld.get("author")))
+    found = clean_byline(_authors(ld.get("author")))
     if found:
         return found
     for key in ("dc.creator", "dcterms.creator", "author", "article:author",
                 "og:article:author", "parsely-author",
                 "sailthru.author", "byl", "citation_author"):
-        found = _clean_byline(clean_text(meta.get(key)))
+        found = clean_byline(clean_text(meta.get(key)))
         if found:
             return found
     # An element's text equal to the site's name is a logo or masthead, not a byline.
     found = _byline_from_tree(page, site)
     # JSON-LD creator is often a CMS account name: the last resort.
-    return found or _clean_byline(_authors(ld.get("creator")))
+    return found or clean_byline(_authors(ld.get("creator")))
 
 
 def _authors(value: Any) -> str | None:
@@ -71,7 +71,7 @@ def _authors(value: Any) -> str | None:
     return ", ".join(names) or None
 
 
-def _clean_byline(value: str | None) -> str | None:
+def clean_byline(value: str | None) -> str | None:
     """A person's name from a byline text: no "By", no date, no role words; None if junk."""
     if not value:
         return None
@@ -92,7 +92,7 @@ def _byline_from_tree(page: Page, site: str | None) -> str | None:
     """The first element marked as the author's (rel, itemprop, class/id), Readability-style."""
     site_key = simplified(site) if site else None
     for node in page.tree.css(_BYLINE_SELECTOR)[:20]:
-        found = _clean_byline(_node_byline(node))
+        found = clean_byline(_node_byline(node))
         if found and simplified(found) != site_key:
             return found
     return None

@@ -9,19 +9,21 @@ which were never part of it, are the exception).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
-from ..model import Removed
-from ..options import Options
-from .candidates import Choice
-from .clean import Pending
-from .measure import contains, link_density, text_size
-from .page import Page
-from .patterns import FURNITURE_ROLES, FURNITURE_TAGS, is_content_class, is_drop_class
-from .selectors import class_and_id, css_path, describe
-from .signals import Signals
+from ...model import Removed
+from ...options import Options
+from ..candidates import Choice
+from ..clean import Pending
+from ..measure import contains, link_density, text_size
+from ..page import Page
+from ..patterns import FURNITURE_ROLES, FURNITURE_TAGS, is_content_class, is_drop_class
+from ..selectors import class_and_id, css_path, describe
+from ..signals import Signals
+from .detector import class_kind, detect, judge_block
 
 # Blocks the link-density test looks at: lists and generic containers, not paragraphs.
 _LINKY_TAGS = "ul, ol, div, section, table, dl"
@@ -30,12 +32,19 @@ _CANDIDATE_SELECTOR = "nav, aside, footer, form, [role], [class], [id]"
 # A block holding more than this share of the root's text is never dropped by class alone.
 _MAX_SHARE = 0.25
 _LINKY_DENSITY = 0.5  # a block whose text is at least half links is a link list
+_AROUND_CHARS = 600  # neighbours of the article searched for boilerplate to report …
+_AROUND_SIBLINGS = 3  # … the nearest this many on each side …
+_AROUND_LEVELS = 6  # … of the article and of its ancestors up to this many levels
+_INFOBOX_CHARS = 200  # an <aside> with this much prose …
+_INFOBOX_LINKS = 0.3  # … and fewer links than this is a callout, not furniture
 _MAX_DROPPED = 0.5  # class-based drops never take more than this share of the root
 _REPEATED = 3  # this many same-class siblings are a pattern (posts, cards), not extras
 # What follows a headline inside a <title>: " | Site", " - Site", ": subtitle" …
 _SEPARATED_RE = re.compile(r"\s*[|\-–—:·•»]\s")
 
 Found = tuple[LexborNode, tuple[str, str]]
+#: A removal a site rule asks for: node, kind, reason.
+Hit = tuple[LexborNode, str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,23 +56,80 @@ class Decision:
 
 
 def classify(page: Page, choice: Choice, sig: Signals, options: Options,
-             pending: list[Pending]) -> Decision:
-    """Find furniture and link lists inside the chosen root."""
+             pending: list[Pending], ruled: Sequence[Hit] = ()) -> Decision:
+    """Find boilerplate inside the chosen roots: what the site rule strips, what the
+    generic detector calls appeals, nags and read-more lines, furniture and link lists.
+    Rule strips and detected boilerplate outside the roots are reported too."""
     root = choice.root
     if root is None:
         return Decision(frozenset(), ())
-    removed = [p.removed for p in pending if contains(root, p.parent)]
-    root_chars = max(1, text_size(root))
-    found = _furniture(root, root_chars, options) + _link_lists(root, root_chars)
+    roots = (root, *choice.extra)
+    removed = [p.removed for p in pending if any(contains(r, p.parent) for r in roots)]
+    root_chars = max(1, sum(text_size(r) for r in roots))
+    inside = [hit for hit in ruled if any(contains(r, hit[0]) for r in roots)]
+    found: list[Found] = [(node, (kind, reason)) for node, kind, reason in inside]
+    for each in roots:
+        if options.clean_boilerplate:
+            found += detect(each)
+        found += _furniture(each, root_chars, options) + _link_lists(each, root_chars)
     found += _title_heading(page, root)
-    found = _unique(_keep_repeated(found, root_chars))
+    found = _keep_repeated(_unique(found), root_chars)
+    forced = {node.mem_id for node, _, _ in inside}
     drops = set(choice.exclude)
-    for node, (kind, reason), text in _within_budget(found, root, root_chars):
+    for node, (kind, reason), text in _within_budget(found, roots, root_chars, forced):
         drops.add(node.mem_id)
         if text:
             removed.append(Removed(kind=kind, text=text, reason=reason,  # type: ignore[arg-type]
                                    selector=css_path(node)))
+    removed += _outside(page, roots, ruled, inside, options)
     return Decision(frozenset(drops), tuple(removed))
+
+
+def _outside(page: Page, roots: tuple[LexborNode, ...], ruled: Sequence[Hit],
+             inside: list[Hit], options: Options) -> list[Removed]:
+    """Boilerplate around the article (a header's donation banner, a newsletter box under
+    it): not in the text anyway, but the reader is told it was there."""
+    taken = {node.mem_id for node, _, _ in inside}
+    hits = [(node, kind, reason) for node, kind, reason in ruled if node.mem_id not in taken]
+    if options.clean_boilerplate and page.body is not None:
+        ruled_nodes = [node for node, _, _ in ruled]
+        hits += [(node, kind, reason) for node, (kind, reason) in _around(page.body, roots[0])
+                 if not any(contains(node, hit) or contains(hit, node) for hit in ruled_nodes)]
+    report = []
+    seen: set[int] = set()
+    for node, kind, reason in hits:
+        text = " ".join(node.text(separator=" ").split())
+        if text and node.mem_id not in seen:
+            seen.add(node.mem_id)
+            report.append(Removed(kind=kind, text=text, reason=reason,  # type: ignore[arg-type]
+                                  selector=css_path(node)))
+    return report
+
+
+def _around(body: LexborNode, root: LexborNode) -> list[Found]:
+    """Boilerplate in the small blocks beside the article and beside each of its ancestors
+    (a banner in the header, a box after the article). Big neighbours (menus, sidebars,
+    footers) are not searched: the cost would be the whole page's text."""
+    found: list[Found] = []
+    current = root
+    for _ in range(_AROUND_LEVELS):
+        parent = current.parent
+        if parent is None or current.mem_id == body.mem_id:
+            break
+        for node in _neighbours(parent, current):
+            if len(node.text()) <= _AROUND_CHARS:
+                verdict = judge_block(node, "")
+                found += [(node, verdict)] if verdict is not None else detect(node)
+        current = parent
+    return found
+
+
+def _neighbours(parent: LexborNode, child: LexborNode) -> list[LexborNode]:
+    """The ``_AROUND_SIBLINGS`` element siblings nearest to ``child`` on each side."""
+    siblings = list(parent.iter())
+    at = next((i for i, node in enumerate(siblings) if node.mem_id == child.mem_id), 0)
+    return (siblings[max(0, at - _AROUND_SIBLINGS):at]
+            + siblings[at + 1:at + 1 + _AROUND_SIBLINGS])
 
 
 def _unique(found: list[Found]) -> list[Found]:
@@ -94,14 +160,15 @@ def _keep_repeated(found: list[Found], root_chars: int) -> list[Found]:
     return [item for item in found if item[0].mem_id not in keep]
 
 
-def _within_budget(found: list[Found], root: LexborNode,
-                   root_chars: int) -> list[tuple[LexborNode, tuple[str, str], str]]:
+def _within_budget(found: list[Found], roots: tuple[LexborNode, ...], root_chars: int,
+                   forced: set[int]) -> list[tuple[LexborNode, tuple[str, str], str]]:
     """The drops to make, smallest first, while they leave most of the root's text.
 
     Cleaning that would take most of the chosen content is wrong about this page (cards
     wrapped in links, forums whose every post is a "comment", builders that call every
     block a widget): the small blocks (actions, meta lines, share bars) still go, the big
-    ones stay. Landmark furniture (nav, aside, footer) always goes.
+    ones stay. Landmark furniture (nav, aside, footer) and what a site rule strips
+    always go.
     """
     sized = sorted(((node, verdict, " ".join(node.text(separator=" ").split()))
                     for node, verdict in found),
@@ -109,11 +176,12 @@ def _within_budget(found: list[Found], root: LexborNode,
     budget = _MAX_DROPPED * root_chars
     accepted = []
     for node, verdict, text in sized:
-        if node.tag in FURNITURE_TAGS or len(text) <= budget:
+        if node.tag in FURNITURE_TAGS or node.mem_id in forced or len(text) <= budget:
             accepted.append((node, verdict, text))
             budget -= len(text)
     ids = {node.mem_id for node, _, _ in accepted}
-    return [item for item in accepted if not _has_ancestor_in(item[0], ids, root)]
+    stops = {root.mem_id for root in roots}
+    return [item for item in accepted if not _has_ancestor_in(item[0], ids, stops)]
 
 
 def _furniture(root: LexborNode, root_chars: int, options: Options) -> list[Found]:
@@ -136,6 +204,8 @@ def _furniture_verdict(node: LexborNode, by_class: bool) -> tuple[str, str] | No
         parent = node.parent
         if tag == "footer" and parent is not None and parent.tag in ("blockquote", "figure"):
             return None  # a quote's attribution, a figure's credit
+        if tag == "aside" and _is_infobox(node):
+            return None
         return "nav", f"<{tag}> element"
     if tag == "form":
         return "noise", "form (buttons and fields, not text)"
@@ -149,8 +219,18 @@ def _furniture_verdict(node: LexborNode, by_class: bool) -> tuple[str, str] | No
         return None  # a figure's caption belongs to the figure block
     names = class_and_id(node).strip()
     if is_drop_class(names) and not is_content_class(names):
-        return "other", f"class/id names a non-article block ({describe(node)})"
+        kind = class_kind(names) or "other"
+        return kind, f"class/id names a non-article block ({describe(node)})"
     return None
+
+
+def _is_infobox(aside: LexborNode) -> bool:
+    """An <aside> inside the article that holds prose (a callout, a box of advice), not
+    links: it is part of what the author wrote. Boxes with boilerplate words in their
+    text or class were caught before this by the detector and the class test."""
+    if text_size(aside) < _INFOBOX_CHARS or is_drop_class(class_and_id(aside).strip()):
+        return False
+    return link_density(aside) < _INFOBOX_LINKS
 
 
 def _title_heading(page: Page, root: LexborNode) -> list[Found]:
@@ -187,10 +267,9 @@ def _link_lists(root: LexborNode, root_chars: int) -> list[Found]:
 
 
 
-def _has_ancestor_in(node: LexborNode, ids: set[int], root: LexborNode) -> bool:
-    stop = root.mem_id
+def _has_ancestor_in(node: LexborNode, ids: set[int], stops: set[int]) -> bool:
     parent = node.parent
-    while parent is not None and parent.mem_id != stop:
+    while parent is not None and parent.mem_id not in stops:
         if parent.mem_id in ids:
             return True
         parent = parent.parent

@@ -1,0 +1,319 @@
+"""The generic boilerplate detector: appeals, nags, newsletter boxes, read-more lines …
+
+No rule needed. Each block is judged on several weak signals added up: cue phrases of a
+class (in eight languages, see ``lexicon``), a block that *starts* with a read-more or
+share label, where its links lead (a donation page, a share intent), class/id names of the
+same class, and its place (after the article's text). The sum must clear a threshold that
+grows with the block's length, so a long paragraph of an article *about* donations keeps
+its place while a short "Donate now" box goes.
+
+The walk is top-down and pruned by text: a block none of whose words is a cue cannot hold
+a block that has one, so most of an article is never looked at twice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborNode
+
+from ..patterns import Tokens
+from ..selectors import class_and_id
+from .lexicon import HREF_HOSTS, HREF_SEGMENTS, LEXICON, SHARE_INTENTS, normalise
+
+# Elements judged as one block; inline elements belong to the block around them.
+_BLOCKS = frozenset({
+    "p", "div", "section", "aside", "header", "footer", "ul", "ol", "li", "dl", "dd", "dt",
+    "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "table", "tr", "td", "form",
+    "center", "details", "article",
+})
+_MAX_WORDS = 300  # longer blocks are never judged whole (their children may be)
+_MAX_CHARS = 2500  # the same bound on the raw text, checked before any normalising
+_LEAD_MAX_WORDS = 60  # "Read more: <headline>" is a line, not a paragraph
+_LEAD = 3.0
+_LABEL_EXTRA_WORDS = 4  # "Comments (12)", "Share this article on"
+_HREF = 2.0
+_CLASS = 2.0
+_TAIL = 1.0  # after the article's text, where appeals and nags sit
+_TAIL_FROM = 0.7  # share of the root's text before a block that puts it at the tail
+_MAX_LINKS = 12  # links of a block whose destination is looked at
+_PROMPT_KINDS = frozenset({"comments", "share", "ad", "other"})
+_PROMPT_WORDS = 12  # a block this short is a prompt whatever its order
+_PROMPT_OPENING = 24  # characters into the block where a prompt's phrase must start
+_CORROBORATE = 40  # blocks longer than this need two firm signals, not one
+_WEAK_CAP = 2.0  # weak words of one kind never add up to more than this
+_CUE_LINE_WORDS = 6
+_SHARE_LINK_WORDS = 15  # a share button counts in a share bar, not beside a paragraph
+_TAIL_KINDS = frozenset({"appeal", "subscribe", "newsletter", "readmore", "share"})
+# Marks that a lead is a label ("Read more: …", "Lire aussi >> …") and not a sentence.
+_LABEL_MARKS = (":", ">", "»", "›", "→", "|", "–", "—", "-", "…", "(")
+
+# Class/id words per class, for the kind of a block and as one more signal.
+_CLASS_KINDS = (
+    ("newsletter", Tokens(("newsletter", "signup", "sign-up", "mailchimp", "optin", "opt-in"))),
+    ("appeal", Tokens(("donat", "spende", "contribut", "support-us", "supportus"))),
+    ("subscribe", Tokens(("subscri", "paywall", "regwall", "premium", "piano", "abonn"))),
+    ("readmore", Tokens(("related", "recommend", "most-read", "mostread", "most-popular",
+                         "mostpopular", "trending", "read-more", "readmore", "more-stories",
+                         "empfehl", "recommand"))),
+    ("share", Tokens(("share", "sharing", "social"))),
+    ("comments", Tokens(("comment", "disqus", "reply"))),
+    ("ad", Tokens(("advert", "sponsor", "promo", "outbrain", "taboola", "affiliate"),
+                  ("ad", "ads"))),
+    ("other", Tokens(("cookie", "consent", "gdpr"))),
+)
+
+
+@dataclass(slots=True)
+class Evidence:
+    """What fired for one block, per kind."""
+
+    scores: dict[str, float] = field(default_factory=dict)
+    signals: dict[str, list[str]] = field(default_factory=dict)
+    weak: dict[str, float] = field(default_factory=dict)
+    #: Kinds with at least one signal that is more than a common word.
+    firm: set[str] = field(default_factory=set)
+    firm_signals: dict[str, int] = field(default_factory=dict)
+
+    def add(self, kind: str, weight: float, signal: str, *, firm: bool = True) -> None:
+        if not firm:
+            spent = self.weak.get(kind, 0.0)
+            weight = min(weight, _WEAK_CAP - spent)
+            if weight <= 0:
+                return
+            self.weak[kind] = spent + weight
+        else:
+            self.firm.add(kind)
+            self.firm_signals[kind] = self.firm_signals.get(kind, 0) + 1
+        self.scores[kind] = self.scores.get(kind, 0.0) + weight
+        self.signals.setdefault(kind, []).append(signal)
+
+    def best(self) -> tuple[str, float] | None:
+        """The kind with the highest score among those with a firm signal."""
+        firm = [kind for kind in self.scores if kind in self.firm]
+        if not firm:
+            return None  # common words alone never make a block boilerplate
+        kind = max(firm, key=self.scores.__getitem__)
+        return kind, self.scores[kind]
+
+
+def class_kind(names: str) -> str | None:
+    """The boilerplate class a class/id string names ("newsletter-box" → newsletter)."""
+    if not names:
+        return None
+    lowered = names.lower()
+    for kind, tokens in _CLASS_KINDS:
+        if tokens.search(lowered):
+            return kind
+    return None
+
+
+def detect(root: LexborNode) -> list[tuple[LexborNode, tuple[str, str]]]:
+    """Blocks under ``root`` that the signals call boilerplate, with (kind, reason)."""
+    root_raw = root.text(separator=" ")
+    if LEXICON.raw_cues.isdisjoint(root_raw.lower().split()):
+        return []
+    found: list[tuple[LexborNode, tuple[str, str]]] = []
+    stack = _children(root)
+    stack.reverse()
+    while stack:
+        node = stack.pop()
+        verdict, descend = _visit(node, root_raw)
+        if verdict is not None:
+            found.append((node, verdict))
+        elif descend:
+            children = _children(node)
+            children.reverse()
+            stack.extend(children)
+    return found
+
+
+def judge_block(node: LexborNode, context: str) -> tuple[str, str] | None:
+    """The verdict on one block alone (``context``: the text it sits in, for its place)."""
+    return _visit(node, context)[0]
+
+
+def _visit(node: LexborNode, root_raw: str) -> tuple[tuple[str, str] | None, bool]:
+    """(verdict, whether to look inside) for one block. Big blocks are walked through
+    unjudged; a block none of whose words is a cue holds no block that has one."""
+    raw = node.text(separator=" ")
+    if len(raw) > _MAX_CHARS:
+        return None, True
+    tokens = raw.lower().split()
+    if LEXICON.raw_cues.isdisjoint(tokens):
+        return None, False
+    if (tokens[0] not in LEXICON.raw_leads and LEXICON.raw_firm.isdisjoint(tokens)
+            and len(tokens) > _CUE_LINE_WORDS):
+        return None, True  # nothing here can be a firm signal; a child may start with a label
+    norm = normalise(raw)
+    words = norm.split(" ")
+    if len(words) > _MAX_WORDS:
+        return None, True
+    return _judge(node, raw, norm, words, root_raw), True
+
+
+def _children(node: LexborNode) -> list[LexborNode]:
+    return [child for child in node.iter() if child.tag in _BLOCKS]
+
+
+def _judge(node: LexborNode, raw: str, norm: str, words: list[str],
+           root_raw: str) -> tuple[str, str] | None:
+    evidence = Evidence()
+    _cue_words(evidence, norm, words)
+    if not evidence.scores:
+        return None
+    need = _threshold(len(words), node.tag)
+    _lead(evidence, node, norm, words, node.css_first("a") is not None)
+    kind_by_class = class_kind(class_and_id(node).strip())
+    if kind_by_class is not None:
+        evidence.add(kind_by_class, _CLASS, "class/id names it")
+    href_weight = _HREF if len(words) <= 40 else _HREF / 2
+    if max(evidence.scores.values()) + href_weight + _TAIL >= need:  # links could decide
+        _hrefs(evidence, node.css("a[href]"), href_weight,
+               share=len(words) <= _SHARE_LINK_WORDS)
+    best = evidence.best()
+    if best is None:
+        return None
+    kind, score = best
+    if kind in _TAIL_KINDS and _at_tail(raw, root_raw):
+        score += _TAIL
+        evidence.signals[kind].append("after the article text")
+    if score < need or (len(words) > _CORROBORATE and _firm_count(evidence, kind) < 2):
+        return None
+    fired = "; ".join(evidence.signals[kind])
+    return kind, f"generic detector: {fired} (score {score:g} ≥ {need:g})"
+
+
+def _firm_count(evidence: Evidence, kind: str) -> int:
+    return evidence.firm_signals.get(kind, 0)
+
+
+def _cue_words(evidence: Evidence, norm: str, words: list[str]) -> None:
+    """Add the cue words and phrases of the block, each once."""
+    present = LEXICON.cue_words.intersection(words)
+    padded = f" {norm} "
+    seen: set[tuple[str, str]] = set()
+    cue_words = 0
+    for word in present:
+        cues = LEXICON.words.get(word, ())
+        if cues:
+            cue_words += words.count(word)
+        for kind, weight in cues:
+            if (kind, word) not in seen:
+                seen.add((kind, word))
+                evidence.add(kind, weight, f"word '{word}'", firm=False)
+        for phrase, kind, weight in LEXICON.phrases.get(word, ()):
+            if (kind, phrase) not in seen and f" {phrase} " in padded:
+                seen.add((kind, phrase))
+                firm = weight > 1 and (kind not in _PROMPT_KINDS or _is_prompt(padded, phrase,
+                                                                               len(words)))
+                evidence.add(kind, weight, f"phrase '{phrase}'", firm=firm)
+    if len(words) <= _CUE_LINE_WORDS and cue_words * 2 >= len(words) and evidence.weak:
+        # "Donate", "Newsletter abonnieren": a line of nothing but cue words is a button
+        kind = max(evidence.weak, key=evidence.weak.__getitem__)
+        evidence.add(kind, 0.0, "a short line of cue words")
+
+
+def _is_prompt(padded: str, phrase: str, words: int) -> bool:
+    """A prompt is the block ("Leave a Reply") or opens it; in the middle of a sentence the
+    same words describe something ("users can now leave a comment on videos")."""
+    return words <= _PROMPT_WORDS or padded.find(f" {phrase} ") <= _PROMPT_OPENING
+
+
+def _lead(evidence: Evidence, node: LexborNode, norm: str, words: list[str],
+          linked: bool) -> None:
+    """A block that starts with a label: "Read more: <headline>", "Share", "Advertisement".
+
+    A read-more label must be marked as one (a colon, an arrow …) or be followed by links;
+    the other labels must be (nearly) all there is, so "Comments and replies are …" in an
+    article's prose is not a comments prompt.
+    """
+    if len(words) > _LEAD_MAX_WORDS:
+        return
+    for phrase, kind, _ in LEXICON.lead.get(words[0], ()):
+        if norm == phrase:
+            evidence.add(kind, _LEAD, f"is the label '{phrase}'")
+            return
+        if not norm.startswith(phrase + " "):
+            continue
+        if kind == "readmore":
+            if (linked and _mostly_links(node, len(phrase))) or _labelled(node, phrase):
+                evidence.add(kind, _LEAD, f"starts with the label '{phrase}'")
+                return
+        elif len(words) <= phrase.count(" ") + 1 + _LABEL_EXTRA_WORDS:
+            evidence.add(kind, _LEAD, f"starts with the label '{phrase}'")
+            return
+
+
+def _mostly_links(node: LexborNode, label_chars: int) -> bool:
+    """True when links hold most of the text after the label."""
+    rest = max(1, len(" ".join(node.text(separator=" ").split())) - label_chars)
+    linked = sum(len(" ".join(a.text(separator=" ").split())) for a in node.css("a"))
+    return linked >= 0.6 * rest
+
+
+def _labelled(node: LexborNode, phrase: str) -> bool:
+    """True when the raw text puts a mark (':', '>>', '»' …) right after the lead."""
+    raw = " ".join(node.text(separator=" ").split()).lower()
+    cut = raw[len(phrase):len(phrase) + 3].lstrip()
+    return bool(cut) and cut[0] in "".join(_LABEL_MARKS)
+
+
+# host (when absolute) and first path segment of a link
+_URL_RE = re.compile(r"(?:[a-z][a-z0-9+.-]*:)?(?://([^/?#]*))?/?([^/?#]*)")
+
+
+def _hrefs(evidence: Evidence, links: list[LexborNode], weight: float, *,
+           share: bool) -> None:
+    """Where the links lead: a donation page, a sign-up form, a share intent. Only the host
+    and the first path segment count: an article's slug may say "donation" too."""
+    fired: set[str] = set()
+    for link in links[:_MAX_LINKS]:
+        href = (link.attrs.get("href") or "").strip().lower()
+        kind = _destination_kind(href)
+        if kind is not None and kind not in fired and (share or kind != "share"):
+            fired.add(kind)
+            evidence.add(kind, weight, f"links to {href[:60]}")
+
+
+def _destination_kind(href: str) -> str | None:
+    if href.startswith(("mailto:?", "whatsapp:")):
+        return "share"
+    parts = _URL_RE.match(href)
+    if parts is None:
+        return None
+    host, segment = parts.group(1) or "", parts.group(2)
+    if host and (host + "/" + segment).startswith(SHARE_INTENTS):
+        return "share"
+    if host:
+        for kind, cues in HREF_HOSTS.items():
+            if any(cue in host for cue in cues):
+                return kind
+    for kind, cues in HREF_SEGMENTS.items():
+        if segment.startswith(cues):
+            return kind
+    return None
+
+
+def _at_tail(raw: str, root_raw: str) -> bool:
+    if not root_raw:
+        return False
+    start = root_raw.find(raw[:80])
+    return start >= 0 and start >= _TAIL_FROM * len(root_raw)
+
+
+def _threshold(words: int, tag: str | None) -> float:
+    """The score a block of this length must reach: short lines need little, paragraphs of
+    prose need several independent signals."""
+    if words <= 12:
+        need = 2.5
+    elif words <= 40:
+        need = 3.0
+    elif words <= 100:
+        need = 4.0
+    else:
+        need = 5.5
+    if tag == "p" and words > 40:
+        need += 1.0  # a paragraph of prose is the article's unless much says otherwise
+    return need
