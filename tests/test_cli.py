@@ -84,8 +84,9 @@ class FakeExtract:
     calls: list[dict[str, Any]] = field(default_factory=list)
 
     def __call__(self, html: Any, url: Any = None, *, options: Any = None,
-                 charset: Any = None) -> Article:
-        self.calls.append({"html": html, "url": url, "options": options, "charset": charset})
+                 charset: Any = None, rules: Any = None) -> Article:
+        self.calls.append({"html": html, "url": url, "options": options, "charset": charset,
+                           "rules": rules})
         if self.raises is not None:
             raise self.raises
         return self.article
@@ -419,3 +420,37 @@ def test_readme_example_output_is_true(tmp_path: Path) -> None:
     result = run("extract", str(tmp_path / "page.html"))
     assert result.exit_code == 0, result.output
     assert result.stdout == shown.group(1)
+
+
+# --- site rules ------------------------------------------------------------------------------
+
+SEED = (Path(__file__).resolve().parents[1] / "rules" / "fixtures" / "themoscowtimes.com"
+        / "niger.html")
+SEED_URL = "https://www.themoscowtimes.com/2023/12/04/a83301"
+
+
+def _reasons(output: str) -> list[str]:
+    return [item["reason"] for item in json.loads(output)["removed"]]
+
+
+def test_extract_applies_the_repository_rule_for_the_url_host() -> None:
+    result = CliRunner().invoke(cli, ["extract", str(SEED), "--url", SEED_URL, "-f", "json"])
+    assert result.exit_code == 0, result.output
+    reasons = _reasons(result.output)
+    assert reasons and all(r.startswith("rule themoscowtimes.com.toml") for r in reasons)
+
+
+def test_extract_no_rules_is_generic_only() -> None:
+    result = CliRunner().invoke(cli, ["extract", str(SEED), "--url", SEED_URL, "-f", "json",
+                                      "--no-rules"])
+    assert result.exit_code == 0, result.output
+    assert all(r.startswith("generic detector") for r in _reasons(result.output))
+
+
+def test_extract_reports_a_broken_rule_and_goes_on(tmp_path: Path) -> None:
+    (tmp_path / "themoscowtimes.com.toml").write_text('host = "themoscowtimes.com"\nbody = 3\n')
+    result = CliRunner().invoke(cli, ["extract", str(SEED), "--url", SEED_URL,
+                                      "--rules", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "rule skipped" in result.stderr and "body" in result.stderr
+    assert "A Russian delegation" in result.stdout

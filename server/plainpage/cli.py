@@ -27,7 +27,8 @@ from .api import extract
 from .errors import FetchError, InputError, PlainpageError, RuleError
 from .model import Article
 from .options import Options
-from .rules.commands import rules
+from .rules import RuleSet, load_dir
+from .rules.commands import default_rules_dir, rules
 
 __all__ = ["EXIT_CODES", "cli", "main", "render"]
 
@@ -73,6 +74,7 @@ class Job:
     charset: str | None
     fmt: str
     options: Options
+    rules: RuleSet | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +104,8 @@ def run_job(job: Job) -> Outcome:
     except OSError as exc:
         return Outcome(job.source, EXIT_IO, _os_message(exc))
     try:
-        article = extract(data, job.url, options=job.options, charset=job.charset)
+        article = extract(data, job.url, options=job.options, charset=job.charset,
+                          rules=job.rules)
         rendered = render(article, job.fmt)
     except PlainpageError as exc:
         return Outcome(job.source, exc.exit_code, str(exc))
@@ -319,11 +322,16 @@ def cli(ctx: click.Context, show_traceback: bool) -> None:
               help="Keep links in HTML and Markdown.")
 @click.option("--option", "assignments", multiple=True, metavar="NAME=VALUE",
               help="Set any plainpage.Options field, e.g. --option max_depth=8000. Repeatable.")
+@click.option("--rules", "rules_dir", envvar="PLAINPAGE_RULES_DIR",
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Site rules to apply by --url's host (default: $PLAINPAGE_RULES_DIR, else "
+                   "the repository's rules/).")
+@click.option("--no-rules", is_flag=True, help="Generic extraction only, no site rules.")
 @click.pass_obj
 def extract_command(  # noqa: PLR0913 - click hands every option over as an argument
     state: CliState, files: tuple[str, ...], url: str | None, fmt: str, charset: str | None,
     out: Path | None, jobs: int, fallback: bool, images: bool, tables: bool, links: bool,
-    assignments: tuple[str, ...],
+    assignments: tuple[str, ...], rules_dir: Path | None, no_rules: bool,
 ) -> None:
     """Extract the article from each FILE (an HTML file, or - for standard input).
 
@@ -334,8 +342,9 @@ def extract_command(  # noqa: PLR0913 - click hands every option over as an argu
     flags = {"fallback": fallback, "include_images": images, "include_tables": tables,
              "include_links": links}
     options = build_options(flags, assignments)
+    ruleset = None if no_rules or url is None else load_rules(rules_dir)
     targets = plan_targets(files, out, fmt)
-    batch = [Job(source, target, url, charset, fmt, options)
+    batch = [Job(source, target, url, charset, fmt, options, ruleset)
              for source, target in zip(files, targets, strict=True)]
     if out is None:
         sys.exit(run_single(batch[0], state))
@@ -345,6 +354,18 @@ def extract_command(  # noqa: PLR0913 - click hands every option over as an argu
         _error_line(str(out), _os_message(exc))
         sys.exit(EXIT_IO)
     sys.exit(run_batch(batch, jobs, state))
+
+
+def load_rules(rules_dir: Path | None) -> RuleSet | None:
+    """The site rules for ``extract``: the given directory, else the repository's rules/
+    when plainpage runs from a checkout. Broken rule files are reported and skipped."""
+    directory = rules_dir or default_rules_dir()
+    if directory is None:
+        return None
+    ruleset = load_dir(directory)
+    for path, message in ruleset.problems:
+        click.echo(f"plainpage: warning: rule skipped: {path}: {message}", err=True)
+    return ruleset
 
 
 cli.add_command(rules)

@@ -91,6 +91,9 @@ class Article:
     lang: str | None = None
     dir: str | None = None
     excerpt: str | None = None
+    #: The lead paragraph (dek) the page sets between headline and body, shown under the
+    #: title; not part of ``text``.
+    standfirst: str | None = None
     image: str | None = None
     canonical_url: str | None = None
     text: str = ""
@@ -113,6 +116,6 @@ class Article:
 
 _SCALAR_FIELDS = (
     "url", "title", "byline", "published", "modified", "site_name", "lang", "dir", "excerpt",
-    "image", "canonical_url", "text", "markdown", "html", "paywalled", "word_count",
+    "standfirst", "image", "canonical_url", "text", "markdown", "html", "paywalled", "word_count",
     "reading_minutes", "confidence",
 )

@@ -29,6 +29,7 @@ def assemble(page: Page, meta: Metadata, rendered: Rendered, choice: Choice,
         lang=meta.lang,
         dir=meta.dir,
         excerpt=meta.excerpt or _first_paragraph(rendered.text),
+        standfirst=_standfirst(choice, rendered.text),
         image=meta.image,
         canonical_url=meta.canonical_url,
         text=rendered.text,
@@ -46,6 +47,13 @@ def assemble(page: Page, meta: Metadata, rendered: Rendered, choice: Choice,
 def empty_article(url: str | None) -> Article:
     """The result for a document with nothing in it."""
     return Article(url=url)
+
+
+def _standfirst(choice: Choice, text: str) -> str | None:
+    if choice.intro is None:
+        return None
+    found = " ".join(choice.intro.text(separator=" ").split())
+    return found if found and found not in text else None
 
 
 def _first_paragraph(text: str) -> str | None:

@@ -17,6 +17,7 @@ from .measure import contains, link_density, nonspace, text_size
 from .page import Page
 from .patterns import ARTICLE_TYPES, FURNITURE_TAGS
 from .signals import NodeStat, Signals, node_weight
+from .standfirst import standfirst
 
 _TOP_N = 5  # candidates compared closely (twice as many get their final score)
 _SHARED_ANCESTOR_MIN = 3  # strong candidates under one ancestor that make it the article
@@ -51,6 +52,8 @@ class Choice:
     #: Further content roots after ``root`` (a site rule's ``body`` selector may match
     #: several blocks of one article).
     extra: tuple[LexborNode, ...] = ()
+    #: The standfirst set before the article container (``Article.standfirst``, not text).
+    intro: LexborNode | None = None
 
     @property
     def roots(self) -> tuple[LexborNode, ...]:
@@ -81,7 +84,8 @@ def choose(page: Page, sig: Signals, options: Options) -> Choice:
         root, excluded = wider, frozenset()
         reasons.append("widened: the page's content is spread over several blocks")
     return Choice(root=root, confidence=_confidence(root, page.body, sig), exclude=excluded,
-                  reasons=tuple(reasons), lead=lead_figure(root))
+                  reasons=tuple(reasons), lead=lead_figure(root),
+                  intro=standfirst(root, page_title(page)))
 
 
 def _merge(top: NodeStat, sig: Signals, reasons: list[str]) -> tuple[LexborNode, frozenset[int]]:
@@ -192,6 +196,11 @@ def _widen(page: Page, root: LexborNode, sig: Signals,
             return node
         node = node.parent
     return None
+
+
+def page_title(page: Page) -> str | None:
+    """The headline the page declares (og:title, else <title>), to tell it from a lead."""
+    return page.meta.get("og:title") or page.title_tag or None
 
 
 def declares_article(page: Page) -> bool:

@@ -14,10 +14,11 @@ from selectolax.lexbor import LexborNode
 
 from ..rules import Rule, RuleSet
 from ..rules import apply as rule_apply
-from .candidates import Choice, lead_figure
+from .candidates import Choice, lead_figure, page_title
 from .metadata.bylines import clean_byline
 from .metadata.dates import normalize as normalize_date
 from .page import Metadata, Page
+from .standfirst import standfirst
 
 #: A removal a rule asks for: node, kind, reason.
 Hit = tuple[LexborNode, str, str]
@@ -59,8 +60,10 @@ def choose(page: Page, site: Site) -> Choice | None:
     if not roots:
         return None
     reason = f"rule {site.rule.name}: body"
+    single = len(roots) == 1
     return Choice(root=roots[0], confidence=1.0, extra=tuple(roots[1:]), reasons=(reason,),
-                  lead=lead_figure(roots[0]) if len(roots) == 1 else None)
+                  lead=lead_figure(roots[0]) if single else None,
+                  intro=standfirst(roots[0], page_title(page)) if single else None)
 
 
 def metadata(page: Page, site: Site, meta: Metadata) -> Metadata:

@@ -93,11 +93,17 @@ def _normal(text: str) -> str:
     return " ".join(text.split())
 
 
+def default_rules_dir() -> Path | None:
+    """The repository's rules/ when plainpage runs from a checkout, else None."""
+    default = Path(__file__).resolve().parents[3] / "rules"
+    return default if default.is_dir() else None
+
+
 def _rules_dir(given: Path | None) -> Path:
     if given is not None:
         return given
-    default = Path(__file__).resolve().parents[3] / "rules"
-    if not default.is_dir():
+    default = default_rules_dir()
+    if default is None:
         raise click.UsageError("no rules directory found: pass --rules DIR "
                                "or set PLAINPAGE_RULES_DIR")
     return default

@@ -51,6 +51,10 @@ class RuleSet:
         object.__setattr__(self, "_exact", MappingProxyType(exact))
         object.__setattr__(self, "_wild", MappingProxyType(wild))
 
+    def __reduce__(self) -> tuple[type[RuleSet], tuple[Any, ...]]:
+        # The lookup tables are rebuilt on load, so a set can go to worker processes.
+        return (RuleSet, (self.rules, self.problems, self.version))
+
     def match(self, url: str | None) -> Rule | None:
         """The rule for ``url``'s host: exact, then without ``www.``, then the longest wildcard."""
         host = url_host(url)

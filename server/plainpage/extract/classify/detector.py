@@ -40,7 +40,7 @@ _TAIL_FROM = 0.7  # share of the root's text before a block that puts it at the 
 _MAX_LINKS = 12  # links of a block whose destination is looked at
 _PROMPT_KINDS = frozenset({"comments", "share", "ad", "other"})
 _PROMPT_WORDS = 12  # a block this short is a prompt whatever its order
-_PROMPT_OPENING = 24  # characters into the block where a prompt's phrase must start
+_PROMPT_OPENING = 10  # characters into the block where a prompt's phrase may start ("Please")
 _CORROBORATE = 40  # blocks longer than this need two firm signals, not one
 _WEAK_CAP = 2.0  # weak words of one kind never add up to more than this
 _CUE_LINE_WORDS = 6
@@ -91,7 +91,7 @@ class Evidence:
 
     def best(self) -> tuple[str, float] | None:
         """The kind with the highest score among those with a firm signal."""
-        firm = [kind for kind in self.scores if kind in self.firm]
+        firm = sorted(kind for kind in self.scores if kind in self.firm)
         if not firm:
             return None  # common words alone never make a block boilerplate
         kind = max(firm, key=self.scores.__getitem__)
@@ -191,7 +191,7 @@ def _firm_count(evidence: Evidence, kind: str) -> int:
 
 def _cue_words(evidence: Evidence, norm: str, words: list[str]) -> None:
     """Add the cue words and phrases of the block, each once."""
-    present = LEXICON.cue_words.intersection(words)
+    present = sorted(LEXICON.cue_words.intersection(words))  # sorted: same reason every run
     padded = f" {norm} "
     seen: set[tuple[str, str]] = set()
     cue_words = 0
@@ -211,7 +211,7 @@ def _cue_words(evidence: Evidence, norm: str, words: list[str]) -> None:
                 evidence.add(kind, weight, f"phrase '{phrase}'", firm=firm)
     if len(words) <= _CUE_LINE_WORDS and cue_words * 2 >= len(words) and evidence.weak:
         # "Donate", "Newsletter abonnieren": a line of nothing but cue words is a button
-        kind = max(evidence.weak, key=evidence.weak.__getitem__)
+        kind = max(sorted(evidence.weak), key=evidence.weak.__getitem__)
         evidence.add(kind, 0.0, "a short line of cue words")
 
 

@@ -292,12 +292,17 @@ def _raw_forms(words: frozenset[str]) -> frozenset[str]:
 
 def _by_key(entries: Iterable[tuple[str, str, int]],
             key: Callable[[str], str]) -> MappingProxyType[str, tuple]:
+    strongest: dict[tuple[str, str], int] = {}
+    for phrase, kind, weight in entries:  # a phrase listed twice keeps its higher weight
+        strongest[phrase, kind] = max(weight, strongest.get((phrase, kind), weight))
     table: dict[str, list[tuple[str, str, int]]] = {}
-    for phrase, kind, weight in entries:
+    for (phrase, kind), weight in strongest.items():
         table.setdefault(key(phrase), []).append((phrase, kind, weight))
-    # Longest first, so a lead match reports "related articles" rather than "related".
+    # Longest first, so a lead match reports "related articles" rather than "related"; the
+    # order is fixed (no set order), so a verdict never depends on the hash seed.
     return MappingProxyType({
-        word: tuple(sorted(set(group), key=lambda e: -len(e[0]))) for word, group in table.items()
+        word: tuple(sorted(group, key=lambda e: (-len(e[0]), e[0], e[1])))
+        for word, group in table.items()
     })
 
 
