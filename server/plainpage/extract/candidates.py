@@ -24,6 +24,8 @@ _SHARED_ANCESTOR_MIN = 3  # strong candidates under one ancestor that make it th
 _SIBLING_SHARE = 0.2  # a sibling scoring this share of the top candidate joins it
 _WEIGHT_FULL_CHARS = 500  # prose a "content" class needs under it to earn its full bonus
 _CLIMB_SHARE = 0.8  # an ancestor must keep this share of the top score to replace it
+_BODY_BELOW = 0.2  # confidence under which the whole body may replace the choice …
+_BODY_GAIN = 2.0  # … when it holds this many times the chosen root's prose
 _LEAD_LEVELS = 2  # how far up a lead figure before the article body is looked for
 _MIN_BODY_CHARS = 70  # less prose than this in <body> outside furniture: no article
 _ARTICLE_BODY = "itemprop=articleBody"  # the reason recorded when that marker decided
@@ -83,7 +85,17 @@ def choose(page: Page, sig: Signals, options: Options) -> Choice:
     if wider is not None:
         root, excluded = wider, frozenset()
         reasons.append("widened: the page's content is spread over several blocks")
-    return Choice(root=root, confidence=_confidence(root, page.body, sig), exclude=excluded,
+    confidence = _confidence(root, page.body, sig)
+    body = page.body
+    if (confidence < _BODY_BELOW and body is not None
+            and sig.good_chars(body) > _BODY_GAIN * max(1, sig.good_chars(root))):
+        # No container stands out and most of the page's prose lies elsewhere (catalogues,
+        # job boards, landing pages): the body, with furniture and boilerplate left out,
+        # is closer to the content than any one block.
+        root, excluded = body, frozenset()
+        reasons.append("weak choice: the whole body, furniture left out")
+        confidence = _confidence(root, body, sig)
+    return Choice(root=root, confidence=confidence, exclude=excluded,
                   reasons=tuple(reasons), lead=lead_figure(root),
                   intro=standfirst(root, page_title(page)))
 
