@@ -124,3 +124,18 @@ def test_a_short_line_of_cue_words_is_a_button() -> None:
     html = page("<p><a href='/s'>Suscríbete</a></p>", lang="es")
     article = plainpage.extract(html, "https://news.example/a")
     assert "Suscríbete" not in article.text
+
+
+def test_an_email_field_makes_a_sign_up_box() -> None:
+    box = ("<div><p>Sign up for the morning briefing</p><form action='/s'>"
+           "<input type='email' name='email'><button>Go</button></form></div>")
+    assert "newsletter" in removed_kinds(page(box), "morning briefing")
+
+
+def test_a_donate_button_says_what_the_box_is_for() -> None:
+    box = ("<div class='x'><p>Independent reporting needs readers like you.</p>"
+           "<button type='button'>Donate now</button></div>")
+    article = plainpage.extract(page(box), "https://news.example/a")
+    [hit] = [r for r in article.removed if "readers like you" in r.text]
+    assert hit.kind == "appeal" and "button" in hit.reason
+    assert "data-plainpage" not in article.html  # the traces never reach the output

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import plainpage
 from plainpage.extract import metadata, parse
 from plainpage.extract.metadata import dates
 from plainpage.extract.page import Metadata
@@ -312,3 +313,14 @@ def test_any_jsonld_shape_is_survived(objects: list[dict[str, object]]) -> None:
     page.jsonld = objects
     meta = metadata.extract(page, Options())
     assert all(v is None or isinstance(v, str) for v in (meta.title, meta.byline, meta.image))
+
+
+def test_image_and_canonical_are_never_script_or_data_urls() -> None:
+    html = ("<html><head><meta property='og:image' content='javascript:alert(1)'>"
+            "<meta name='twitter:image' content='data:image/png;base64,AAAA'>"
+            "<meta property='og:url' content='vbscript:msgbox(1)'></head>"
+            "<body><article><p>" + "Some text of the article. " * 20
+            + "</p></article></body></html>")
+    article = plainpage.extract(html, "https://news.example/a")
+    assert article.image is None
+    assert article.canonical_url in (None, "https://news.example/a")

@@ -29,6 +29,7 @@ from .model import Article
 from .options import Options
 from .rules import RuleSet, load_dir
 from .rules.commands import default_rules_dir, rules
+from .web.serve import serve
 
 __all__ = ["EXIT_CODES", "cli", "main", "render"]
 
@@ -369,6 +370,7 @@ def load_rules(rules_dir: Path | None) -> RuleSet | None:
 
 
 cli.add_command(rules)
+cli.add_command(serve)
 
 
 def main() -> None:

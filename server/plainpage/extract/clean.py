@@ -24,6 +24,9 @@ _SILENT = [
 ]
 # Form controls hold labels like "Subscribe" or "Search" but never article prose.
 _CONTROLS = "input, select, textarea, button, option"
+#: Attributes clean leaves on the parent of a removed e-mail field and button.
+EMAIL_TRACE = "data-plainpage-email"
+BUTTON_TRACE = "data-plainpage-button"
 _NOSCRIPT_KEEP_CHARS = 200
 _REVEALED_SHARE = 0.5
 _BUTTON_TEXT_CHARS = 30
@@ -80,8 +83,28 @@ def clean(page: Page, options: Options) -> list[Pending]:
     for node in outermost(body.css(_CONTROLS)):
         if node.tag == "button" and len(node.text()) >= _BUTTON_TEXT_CHARS:
             continue  # an accordion's question, not a "Subscribe" button
+        _leave_trace(node)
         _record(node, "noise", "form control", pending)
     return pending
+
+
+def _leave_trace(control: LexborNode) -> None:
+    """Mark the control's parent with what the control was (an e-mail field, a button's
+    label): the boilerplate detector reads it, as the control itself goes."""
+    parent = control.parent
+    if parent is None:
+        return
+    attrs = control.attributes
+    if control.tag == "input":
+        kind = (attrs.get("type") or "").lower()
+        if kind == "email" or "mail" in (attrs.get("name") or "").lower():
+            parent.attrs[EMAIL_TRACE] = "1"
+        elif kind in ("submit", "button") and attrs.get("value"):
+            parent.attrs[BUTTON_TRACE] = (attrs.get("value") or "")[:_BUTTON_TEXT_CHARS]
+    elif control.tag == "button":
+        label = " ".join(control.text().split())
+        if label:
+            parent.attrs[BUTTON_TRACE] = label
 
 
 def outermost(nodes: list[LexborNode]) -> list[LexborNode]:

@@ -23,7 +23,7 @@ from ..page import Page
 from ..patterns import FURNITURE_ROLES, FURNITURE_TAGS, is_content_class, is_drop_class
 from ..selectors import class_and_id, css_path, describe
 from ..signals import Signals
-from .detector import class_kind, detect, judge_block
+from .detector import class_kind, detect
 
 # Blocks the link-density test looks at: lists and generic containers, not paragraphs.
 _LINKY_TAGS = "ul, ol, div, section, table, dl"
@@ -33,8 +33,8 @@ _CANDIDATE_SELECTOR = "nav, aside, footer, form, [role], [class], [id]"
 _MAX_SHARE = 0.25
 _LINKY_DENSITY = 0.5  # a block whose text is at least half links is a link list
 _AROUND_CHARS = 600  # neighbours of the article searched for boilerplate to report …
-_AROUND_SIBLINGS = 3  # … the nearest this many on each side …
-_AROUND_LEVELS = 6  # … of the article and of its ancestors up to this many levels
+_AROUND_SIBLINGS = 2  # … the nearest this many on each side …
+_AROUND_LEVELS = 4  # … of the article and of its ancestors up to this many levels
 _INFOBOX_CHARS = 200  # an <aside> with this much prose …
 _INFOBOX_LINKS = 0.3  # … and fewer links than this is a callout, not furniture
 _MAX_DROPPED = 0.5  # class-based drops never take more than this share of the root
@@ -118,8 +118,7 @@ def _around(body: LexborNode, root: LexborNode) -> list[Found]:
             break
         for node in _neighbours(parent, current):
             if len(node.text()) <= _AROUND_CHARS:
-                verdict = judge_block(node, "")
-                found += [(node, verdict)] if verdict is not None else detect(node)
+                found += detect(node, inclusive=True)
         current = parent
     return found
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
+from ..clean import BUTTON_TRACE, EMAIL_TRACE
 from ..patterns import Tokens
 from ..selectors import class_and_id
 from .lexicon import HREF_HOSTS, HREF_SEGMENTS, LEXICON, SHARE_INTENTS, normalise
@@ -35,6 +36,9 @@ _LEAD = 3.0
 _LABEL_EXTRA_WORDS = 4  # "Comments (12)", "Share this article on"
 _HREF = 2.0
 _CLASS = 2.0
+_CONTROL = 2.0  # an e-mail field, a "Donate" button
+_EMAIL_CSS = f"[{EMAIL_TRACE}]"
+_BUTTON_CSS = f"[{BUTTON_TRACE}]"
 _TAIL = 1.0  # after the article's text, where appeals and nags sit
 _TAIL_FROM = 0.7  # share of the root's text before a block that puts it at the tail
 _MAX_LINKS = 12  # links of a block whose destination is looked at
@@ -109,29 +113,22 @@ def class_kind(names: str) -> str | None:
     return None
 
 
-def detect(root: LexborNode) -> list[tuple[LexborNode, tuple[str, str]]]:
-    """Blocks under ``root`` that the signals call boilerplate, with (kind, reason)."""
-    root_raw = root.text(separator=" ")
-    if LEXICON.raw_cues.isdisjoint(root_raw.lower().split()):
-        return []
+def detect(root: LexborNode, *, inclusive: bool = False
+           ) -> list[tuple[LexborNode, tuple[str, str]]]:
+    """Blocks under ``root`` (with ``inclusive``, ``root`` itself first) that the signals
+    call boilerplate, with (kind, reason). ``inclusive`` is for blocks beside the article,
+    which have no place in its text."""
+    root_raw = "" if inclusive else root.text(separator=" ")
     found: list[tuple[LexborNode, tuple[str, str]]] = []
-    stack = _children(root)
-    stack.reverse()
+    stack = [root] if inclusive else _children(root)[::-1]
     while stack:
         node = stack.pop()
         verdict, descend = _visit(node, root_raw)
         if verdict is not None:
             found.append((node, verdict))
         elif descend:
-            children = _children(node)
-            children.reverse()
-            stack.extend(children)
+            stack.extend(_children(node)[::-1])
     return found
-
-
-def judge_block(node: LexborNode, context: str) -> tuple[str, str] | None:
-    """The verdict on one block alone (``context``: the text it sits in, for its place)."""
-    return _visit(node, context)[0]
 
 
 def _visit(node: LexborNode, root_raw: str) -> tuple[tuple[str, str] | None, bool]:
@@ -143,14 +140,22 @@ def _visit(node: LexborNode, root_raw: str) -> tuple[tuple[str, str] | None, boo
     tokens = raw.lower().split()
     if LEXICON.raw_cues.isdisjoint(tokens):
         return None, False
-    if (tokens[0] not in LEXICON.raw_leads and LEXICON.raw_firm.isdisjoint(tokens)
-            and len(tokens) > _CUE_LINE_WORDS):
+    if (LEXICON.raw_firm.isdisjoint(tokens) and len(tokens) > _CUE_LINE_WORDS
+            and not _may_lead(tokens)):
         return None, True  # nothing here can be a firm signal; a child may start with a label
     norm = normalise(raw)
     words = norm.split(" ")
     if len(words) > _MAX_WORDS:
         return None, True
     return _judge(node, raw, norm, words, root_raw), True
+
+
+def _may_lead(tokens: list[str]) -> bool:
+    """True when the block may open with a lead label ("Read more:", "Lire aussi")."""
+    if len(tokens) > _LEAD_MAX_WORDS:
+        return False
+    head = normalise(" ".join(tokens[:3])).split(" ")
+    return head[0] in LEXICON.lead_starts or " ".join(head[:2]) in LEXICON.lead_starts
 
 
 def _children(node: LexborNode) -> list[LexborNode]:
@@ -168,6 +173,7 @@ def _judge(node: LexborNode, raw: str, norm: str, words: list[str],
     kind_by_class = class_kind(class_and_id(node).strip())
     if kind_by_class is not None:
         evidence.add(kind_by_class, _CLASS, "class/id names it")
+    _controls(evidence, node)
     href_weight = _HREF if len(words) <= 40 else _HREF / 2
     if max(evidence.scores.values()) + href_weight + _TAIL >= need:  # links could decide
         _hrefs(evidence, node.css("a[href]"), href_weight,
@@ -183,6 +189,20 @@ def _judge(node: LexborNode, raw: str, norm: str, words: list[str],
         return None
     fired = "; ".join(evidence.signals[kind])
     return kind, f"generic detector: {fired} (score {score:g} ≥ {need:g})"
+
+
+def _controls(evidence: Evidence, node: LexborNode) -> None:
+    """The form controls the block held (clean removed them and left a trace): an e-mail
+    field is a sign-up box; a button labelled "Donate" or "Subscribe" says what it is for."""
+    if node.css_first(_EMAIL_CSS) is not None:
+        evidence.add("newsletter", _CONTROL, "an e-mail field")
+    for holder in node.css(_BUTTON_CSS)[:_MAX_LINKS]:
+        label = normalise(holder.attrs.get(BUTTON_TRACE) or "").split(" ")
+        kinds = {kind for word in label for kind, _ in LEXICON.words.get(word, ())}
+        for kind in sorted(kinds):
+            evidence.add(kind, _CONTROL, f"a button '{' '.join(label)}'")
+        if kinds:
+            return
 
 
 def _firm_count(evidence: Evidence, kind: str) -> int:

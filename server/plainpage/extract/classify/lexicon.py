@@ -250,7 +250,7 @@ SHARE_INTENTS = (
 class Lexicon:
     """The phrase tables as word-indexed lookups (built once, read-only)."""
 
-    __slots__ = ("lead", "words", "phrases", "cue_words", "raw_cues", "raw_firm", "raw_leads")
+    __slots__ = ("lead", "words", "phrases", "cue_words", "raw_cues", "raw_firm", "lead_starts")
 
     def __init__(self) -> None:
         self.lead = _by_key(
@@ -277,7 +277,10 @@ class Lexicon:
         # pre-test that needs no normalising: "more:", "(share", "l'abonnement".
         self.raw_cues = _raw_forms(self.cue_words | frozenset(self.lead))
         self.raw_firm = _raw_forms(firm)
-        self.raw_leads = _raw_forms(frozenset(self.lead))
+        # How a lead can start a block: a one-word lead, or the first two words of a longer
+        # one ("in case", not just "in", which opens half the paragraphs of English prose).
+        leads = [phrase for group in self.lead.values() for phrase, _, _ in group]
+        self.lead_starts = frozenset(" ".join(phrase.split(" ")[:2]) for phrase in leads)
 
 
 def _raw_forms(words: frozenset[str]) -> frozenset[str]:

@@ -86,10 +86,15 @@ def image(page: Page, meta: dict[str, str], article: dict[str, Any] | None) -> s
 
 
 def _url(page: Page, value: Any) -> str | None:
-    if not isinstance(value, str) or not value.strip() or value.strip().startswith("data:"):
+    """An absolute http(s) URL, or None: a javascript: or data: "image" is not one."""
+    if not isinstance(value, str) or not value.strip():
         return None
-    url = value.strip()
-    return join(page.base_url, url)
+    url = join(page.base_url, value.strip())
+    if url is None or not url.lower().startswith(("http://", "https://")):
+        if page.base_url is None and url and "://" not in url and ":" not in url.split("/")[0]:
+            return url  # a relative address on a page with no URL: all there is to give
+        return None
+    return url
 
 
 def canonical(page: Page, meta: dict[str, str]) -> str | None:
