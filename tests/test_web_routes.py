@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
+from plainpage import __version__
 from plainpage.errors import UpstreamStatus
 from plainpage.fetch import FetchConfig, parse_allow_private
 from plainpage.fetch.cache import open_cache
+from plainpage.fetch.cache_redis import RedisCache
 from plainpage.model import Article
 from plainpage.web import create_app
 from tests.web_support import (
@@ -247,14 +250,24 @@ def test_rules_lists_hosts_version_and_broken_files(tmp_path: Path) -> None:
     assert data["problems"] == 1 and len(data["version"]) >= 8
 
 
-def test_healthz_needs_no_token_and_reports_a_dead_cache(tmp_path: Path,
-                                                         cache: MemoryCache) -> None:
-    client = make_app(tmp_path, cache=cache).test_client()
-    assert client.get("/healthz").get_json()["status"] == "ok"
-    cache.up = False
+def test_healthz_needs_no_token_and_reports_a_dead_cache_without_failing(
+        tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a loopback port nothing listens on once closed
+        probe.bind(("127.0.0.1", 0))
+        dead = f"redis://127.0.0.1:{probe.getsockname()[1]}/0"
+    fetcher = FakeFetcher({URL: fetched(URL, article_page())})
+    client = make_app(tmp_path, fetcher=fetcher, cache=RedisCache(dead)).test_client()
+    # 200, not 503: instances that share one Redis must not all leave the load balancer
+    # when it goes down, since they extract without it.
     response = client.get("/healthz")
-    assert response.status_code == 503
-    assert response.get_json()["type"] == "service-unavailable"
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "version": __version__,
+                                   "cache": "unavailable"}
+    for _ in range(2):  # the dead cache misses and stores nothing: each request fetches
+        answer = client.get("/v1/extract", query_string={"url": URL}, headers=AUTH)
+        assert answer.status_code == 200 and answer.headers["Plainpage-Cache"] == "miss"
+        assert PARAGRAPHS[0] in answer.get_json()["text"]
+    assert fetcher.calls == [URL, URL]
 
 
 def test_unknown_query_parameters_are_refused(client: FlaskClient) -> None:

@@ -39,7 +39,13 @@ def gunicorn_options(settings: WebSettings) -> dict[str, Any]:
         "limit_request_line": 4094, "limit_request_fields": 100,
         "limit_request_field_size": 8190,
         "max_requests": 1000, "max_requests_jitter": 100,  # bounds any slow leak
+        # Workers import the app once in the master: a recycled worker starts in
+        # milliseconds instead of re-importing for ~2 s (p99 spikes under load).
+        "preload_app": True,
         "accesslog": None,  # the app logs one line per request itself, without query strings
+        # gunicorn 27 opens one control socket per user: two instances on a host would
+        # fight over it.
+        "control_socket_disable": True,
     }
 
 
