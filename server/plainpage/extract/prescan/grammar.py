@@ -1,7 +1,7 @@
-"""The pre-scan's vocabulary: its token and screen regexes, tag-name tables and weights.
+"""The pre-scan's vocabulary: its token regexes, tag-name tables and weights.
 
-Shared by the screen (``screen.py``) and the stack model (``stack.py``, ``model.py``);
-everything here is an immutable constant.
+Shared by the screen (``screen.py``, ``tokens.py``) and the stack model (``stack.py``,
+``model.py``); everything here is an immutable constant.
 """
 
 from __future__ import annotations
@@ -21,25 +21,18 @@ _RAW_NAMES = "script|style|textarea|title|xmp|iframe|noembed|noframes"
 # The attribute grammar is the tokenizer's: quotes only open a value right after '=', so a
 # quoted '>' cannot end a tag early and a stray quote cannot swallow the tags after it.
 # Every alternative succeeds once it has started, so the scan stays linear.
-_TOKEN = re.compile(
-    "<(?:"
-    "(!--(?:>|->|(?:[^-]++|-(?!-!?>))*+(?:--!?>)?)|[!?][^>]*+>?|/(?![A-Za-z>])[^>]*+>?)"
-    f"|((?i:{_RAW_NAMES}))(?=[{_WS}/>])({_ATTRS})(>)"
-    f"(?:[^<]++|<(?!/(?i:\\2)[{_WS}/>]))*+"
-    f"|(/?)([A-Za-z][^{_WS}/>]*+)({_ATTRS})(>)?"
-    ")")
+_COMMENT_BODY = "!--(?:>|->|(?:[^-]++|-(?!-!?>))*+(?:--!?>)?)|[!?][^>]*+>?|/(?![A-Za-z>])[^>]*+>?"
+_COMMENT_ALT = f"({_COMMENT_BODY})"
+_RAW_TAG = f"((?i:{_RAW_NAMES}))(?=[{_WS}/>])({_ATTRS})(>)"
+_TAG_ALT = f"(/?)([A-Za-z][^{_WS}/>]*+)({_ATTRS})(>)?"
+_TOKEN = re.compile(f"<(?:{_COMMENT_ALT}|{_RAW_TAG}(?:[^<]++|<(?!/(?i:\\2)[{_WS}/>]))*+"
+                    f"|{_TAG_ALT})")
+# The same tokens while svg/math is open, where the content of a raw-text element may be
+# markup: the raw-text start tag alone, its content read on as tokens.
+_TOKEN_FOREIGN = re.compile(f"<(?:{_COMMENT_ALT}|{_RAW_TAG}|{_TAG_ALT})")
 _ATTR = re.compile(f"[^{_WS}/>][^{_WS}/>=]*+(?:[{_WS}]*+=[{_WS}]*+"
                    f"(?:\"[^\"]*+\"|'[^']*+'|[^{_WS}>]*+))?+")
 _FONT_BREAKOUT = re.compile(f"(?:^|[{_WS}/])(?:color|face|size)(?:[{_WS}/=]|$)", re.I)
-
-# The screen (_Scan.provably_cheap): formatting, option, html/body and svg/math start tags.
-_SCREEN = re.compile(
-    "<(?:(?P<f>[bBiIsSuU]|[eE][mM]|[tT][tT]|(?i:big|code|font|nobr|small|strike|strong))"
-    "|(?P<o>(?i:option))|(?P<html>(?i:html))|(?P<body>(?i:body))|(?P<foreign>(?i:svg|math)))"
-    f"(?=[{_WS}/>]|\\Z)")
-
-_FOREIGN_TAG = re.compile(f"<(/?)(?i:svg|math)(?=[{_WS}/>])")
-_RAW_OR_COMMENT = re.compile(f"<!--|<(?i:{_RAW_NAMES})(?=[{_WS}/>])")
 
 _WORK_PER_DEPTH = 25_000   # the work budget is max_depth × this many stack steps
 _AFE_WEIGHT = 150          # re-creating a formatting element costs ~150 stack steps

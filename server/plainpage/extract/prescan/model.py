@@ -32,6 +32,7 @@ from .grammar import (
     _SLOW_END,
     _TABLE_SCOPED,
     _TOKEN,
+    _TOKEN_FOREIGN,
     _VOID,
     _VOID_KIND,
 )
@@ -49,7 +50,7 @@ class _Scan(_Stack):
 
     def provably_cheap(self) -> bool:
         """True when counts alone prove that ``run`` would accept the document (``screen``)."""
-        return screen.provably_cheap(self.text, self.opts, self.budget, self.long_tag)
+        return screen.provably_cheap(self.text, self.opts, self.budget)
 
     def run(self) -> None:
         pos: int | None = 0
@@ -70,16 +71,16 @@ class _Scan(_Stack):
         fast, slow_end, marks = _FAST_START, _SLOW_END, _MARKS
         work, elements, afe = self.work, self.elements, self.afe_total
         foreign_open = bool(self.svg or self.math)
-        for m in _TOKEN.finditer(text, start):
+        token = _TOKEN_FOREIGN if foreign_open and self.foreign_raw else _TOKEN  # see _raw
+        for m in token.finditer(text, start):
             slash, name, close = m.group(5, 6, 8)
             if name is None:
-                if m[2] is None:
-                    continue  # a comment, consumed whole
-                self.work, self.elements = work, elements
-                resume = self._raw(m)
-                if resume != 0:
-                    return resume
-                work, elements = self.work, self.elements
+                if m[2] is not None:  # else a comment, consumed whole
+                    self.work, self.elements = work, elements
+                    resume = self._raw(m)
+                    if resume:
+                        return resume
+                    work, elements = self.work, self.elements
                 continue
             begin, end = m.span()
             if close is None or end - begin >= long_tag:
@@ -159,24 +160,39 @@ class _Scan(_Stack):
             resume = self._end(name) if slash else self._start(name, m[7], begin)
             if resume != 0:
                 return resume
+            if bool(self.svg or self.math) != foreign_open:
+                if self.foreign_raw:
+                    return m.end()  # svg/math opened or all closed: switch tokenizers
+                foreign_open = not foreign_open
             work, elements, afe = self.work, self.elements, self.afe_total
-            foreign_open = bool(self.svg or self.math)
         self.work, self.elements = work, elements
         return None
 
     # -- start tags ---------------------------------------------------------------------
 
-    def _raw(self, m: re.Match[str]) -> int | None:
-        """A raw-text element matched with its content: skip it, or rescan it as markup."""
+    def _raw(self, m: re.Match[str]) -> int:
+        """A raw-text start tag; 0 to go on, or where to resume scanning.
+
+        With svg/math closed it comes with its content, which is skipped. With them open
+        the content may be markup (foreign content, where <style> or <title> hold
+        elements): the tag is placed as a start tag and the content read on as tokens. If
+        ``_TOKEN`` matched the content too, scanning resumes after the tag, and from then
+        on ``_TOKEN_FOREIGN`` (the tag alone) reads whatever svg/math holds: matching the
+        content again and again made nested raw-text start tags quadratic (``<svg>
+        <script>`` + ``<script>`` × 100 000: 40 s). Before that, ``_TOKEN`` is kept, to
+        spare svg icons two restarts each.
+        """
         where = m.start()
         if m.end(4) - where >= self.long_tag:
             self.work += self._check_tag(where, m.end(4), m[3], True)
-        if self.svg or self.math:
-            # Perhaps foreign content, where <style> or <title> hold markup: rescan it.
-            self._start(m[2].lower(), m[3], where)
-            return m.end(4)
-        self._count_start(where)
-        return 0
+        if not (self.svg or self.math):
+            self._count_start(where)
+            return 0
+        self._start(m[2].lower(), m[3], where)
+        if m.end() == m.end(4):
+            return 0
+        self.foreign_raw = True
+        return m.end(4)
 
     def _start(self, name: str, attrs: str, where: int) -> int | None:
         """A start tag that needs a second look; 0 to go on, None to stop scanning."""

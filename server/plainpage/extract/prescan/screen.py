@@ -1,91 +1,243 @@
-"""The screen: counts that prove, without the stack model, that a document is cheap.
+"""The screen: a pass in C over the tags that proves, without the stack model, that a
+document is cheap.
 
-Run before the model on every document (see ``_Scan.provably_cheap``); it needs only the
-scan's text, options, work budget and long-tag threshold, never the modelled stack.
+Run before the model on every document (see ``_Scan.provably_cheap``). It may only answer
+True when ``_Scan.run`` would accept; anything it cannot prove goes to the model.
+
+Why True is safe. The model adds ``len(stack)`` for every token and ``151 × afe`` more for
+every start tag (``afe``: the active formatting elements), plus the attribute comparisons
+of long tags and the options piling up in a select; the stack holds at most one entry per
+start tag, the active formatting list at most one per formatting start tag and one <a>.
+Every token starts with a '<' of its own, every start tag with a '<' not followed by '/'.
+So with ``T`` = the number of '<', ``S`` = T, or T minus the number of '</', ``F`` = the
+formatting start tags + 1 and ``O`` the option start tags, the model refuses neither on
+depth (``S + F < max_depth``) nor on elements (``S <= max_elements``) nor on work when
+``T × S + 151 × S × F + 5 O² + attribute work`` fits the budget.
+
+The tags are read in C (``tokens.py``): the scanner skips text, comments and *plain* tags
+(complete, at most ``most`` attributes, a name that is neither counted nor raw text) and
+stops at the rest, which are counted and checked here as the model checks them. Tags never
+overlap and an attribute takes two bytes, so the tags with at most ``most`` attributes
+compare at most ``most × n / 2`` of them (``n``: the length of the text); a tag shorter
+than ``2 × most`` bytes is one of those, a longer one is counted (or bounded by its
+length). No tag can break ``max_tag_bytes``: the screen only reads texts shorter than that.
+
+Foreign content. Inside svg/math the model reads the content of raw-text elements (style,
+script, title …) as markup. After the first svg/math start tag the screen reads their
+content as markup too (besides skipping it), so it sees the tokens of either reading, and
+it gives up unless the markup reading ends exactly at the element's end tag, where both
+readings meet again: from there on the tokens are the same whichever the model chose.
 """
 
 from __future__ import annotations
+
+import re
+from itertools import islice
 
 from ...options import Options
 from .grammar import (
     _AFE_WEIGHT,
     _ATTR,
-    _FOREIGN_TAG,
+    _BREAKOUT,
+    _F,
+    _FOREIGN_IP,
     _OPTION_WEIGHT,
-    _RAW_OR_COMMENT,
-    _SCREEN,
+    _RAW_NAMES,
     _TOKEN,
+    _TOKEN_FOREIGN,
 )
+from .tokens import CONTENT_TOKEN, content_scanner, most_attributes, scanner
+
+_GUESSED = 512      # stopped tags shorter than this are not counted but bounded
+_SIMPLE_FOREIGN = 64  # tokens read ahead for the end of an svg/math element
+# Start tags that are not simply pushed as a foreign element inside svg/math.
+_NOT_PUSHED = _BREAKOUT | {"font", "svg", "math"} | {name.lstrip(_F) for name in _FOREIGN_IP}
+_RAW = re.compile(f"(?i:{_RAW_NAMES})")  # (a name _TOKEN reads as raw text, fullmatched)
+_FORMATTING, _OPTION, _MERGED, _FOREIGN_START = 1, 2, 3, 4
+_KIND = {
+    **dict.fromkeys(("b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike",
+                     "strong", "tt", "u"), _FORMATTING),
+    "option": _OPTION, "html": _MERGED, "body": _MERGED, "svg": _FOREIGN_START,
+    "math": _FOREIGN_START,
+}
 
 
-def _foreign_is_plain(text: str) -> bool:
-    """True when no <svg>/<math> span holds a raw-text start tag or a comment.
+class _Screen:
+    """The counts of one screen pass over a text, and the bound they prove."""
 
-    Inside svg/math, <style> and <script> content is markup, which the screen's counts
-    would skip as raw text; an inline icon closed before the page's scripts is harmless.
-    Spans run from a start tag to its matching end tag (to the end of the text when
-    unclosed); a "</svg>" the parser would not honour can only end a span late, never
-    early, unless it sits in a comment or raw text inside the span, and those send the page
-    to the model.
-    """
-    depth, start = 0, 0
-    for m in _FOREIGN_TAG.finditer(text):
-        if m[1]:
-            if depth:
-                depth -= 1
-                if not depth and _RAW_OR_COMMENT.search(text, start, m.start()):
+    __slots__ = ("text", "opts", "budget", "most", "guess", "tags", "starts", "formatting",
+                 "options", "work", "seen_starts", "merged", "foreign", "foreign_until")
+
+    def __init__(self, text: str, opts: Options, budget: int, most: int, tags: int,
+                 starts: int | None) -> None:
+        self.text, self.opts, self.budget, self.most = text, opts, budget, most
+        self.tags, self.starts = tags, starts  # starts: None until the '</' are counted
+        self.guess = min(_GUESSED, 2 * opts.max_attributes)  # (fewer than max_attributes)
+        self.formatting = self.options = self.seen_starts = 0
+        self.work = most * len(text) // 2      # attribute work and options' work so far
+        self.merged = {"html": 0, "body": 0}
+        # svg/math may be open (the model then reads raw text as markup), until the end
+        # of a simple svg/math element (``_simple_foreign_end``) or for good (None).
+        self.foreign, self.foreign_until = False, None
+
+    def fits(self, starts: int) -> bool:
+        """True if the model's bounds fit its limits with ``starts`` start tags."""
+        formatting = self.formatting + 1  # and one <a>
+        return (starts <= self.opts.max_elements and starts + formatting < self.opts.max_depth
+                and self.tags * starts + (_AFE_WEIGHT + 1) * starts * formatting + self.work
+                <= self.budget)
+
+    def scan(self) -> bool:
+        """Read the stops of the whole text; False as soon as the bound cannot fit."""
+        for m in scanner(self.most).finditer(self.text):
+            begin = m.start(1)
+            if begin < 0:  # the end of the text, or a '<' that starts no token after all
+                if m.end() == len(self.text):
+                    return True
+                continue
+            if self.foreign_until is not None and begin >= self.foreign_until:
+                self.foreign, self.foreign_until = False, None  # the simple element closed
+            _, raw, rattrs, _, slash, name, attrs, _ = m.groups()  # (the groups of _STOP)
+            if raw is None:
+                if not self._tag(begin, m.end(), name, attrs, not slash):
                     return False
-        else:
-            if not depth:
-                start = m.start()
-            depth += 1
-    return not depth or _RAW_OR_COMMENT.search(text, start) is None
+            elif not self._tag(begin, m.end(4), raw, rattrs, True) or (
+                    self.foreign and not self._content(m.end(4), m.end(), raw)):
+                return False
+        return True  # pragma: no cover - the scanner's last match is the empty end
+
+    def _tag(self, begin: int, end: int, name: str, attrs: str, start: bool) -> bool:
+        """Count one stopped tag and check its attributes.
+
+        A tag of ``length`` bytes holds fewer than ``length / 2`` attributes: under
+        ``2 × most`` bytes the tag is covered by the plain tags' bound, under
+        ``self.guess`` its work is bounded by ``length² / 4``; longer ones are counted.
+        """
+        length = end - begin
+        grew = length >= 2 * self.most  # whether the bound grew: check it (now and then
+        if grew:                        # for start tags alone, which only raise ``S``)
+            if length < self.guess:
+                self.work += length * length // 4
+            else:  # (counting stops past the limit: a huge tag goes to the model at once)
+                most = self.opts.max_attributes
+                count = sum(1 for _ in islice(_ATTR.finditer(attrs), most + 1))
+                if count > most:
+                    return False
+                self.work += count * count
+        if start:
+            self.seen_starts += 1  # (each at a '<' of its own: S is at least that)
+            kind = _KIND.get(name.lower())
+            if kind == _FORMATTING:
+                self.formatting += 1
+            elif kind == _OPTION:
+                self.options += 1
+                self.work += _OPTION_WEIGHT * (2 * self.options - 1)  # 5 O² in all
+            elif kind == _MERGED:  # the parser merges the attributes of every <html>/<body>
+                self.merged[name.lower()] += len(_ATTR.findall(attrs))
+                if self.merged[name.lower()] > self.opts.max_attributes:
+                    return False
+            elif kind == _FOREIGN_START:
+                # With nothing foreign open, the model opens this one (and only then).
+                self.foreign_until = (None if self.foreign
+                                      else _simple_foreign_end(self.text, end, name.lower()))
+                self.foreign = True
+            grew = grew or kind == _FORMATTING or kind == _OPTION or not self.seen_starts % 256
+        return not grew or self.fits(self.starts if self.starts is not None else self.seen_starts)
+
+    def _content(self, start: int, end: int, raw: str) -> bool:
+        """The content of a raw-text element ``raw`` read as markup, as the model reads it
+        while svg/math is open: check its tokens; True if that reading meets the raw-text
+        reading again, at the end tag or just after it.
+
+        Raw-text start tags inside may be read either way again (the model may have closed
+        svg/math meanwhile): one of the same name ends where this one does, at ``end``, so
+        the markup reading simply goes on; one whose content holds no '<' is read the
+        same either way; any other is left to the model.
+        """
+        text, content = self.text, content_scanner(self.most)
+        end_tag = _TOKEN.match(text, end)  # None only when the content runs to the end
+        meet = end_tag.end() if end_tag else end
+        pos = start
+        while True:
+            pos = content.match(text, pos, end).end()  # never crosses end (see tokens.py)
+            if pos == end:
+                return True
+            m = CONTENT_TOKEN.match(text, pos, meet)  # (read the same without the cut)
+            if m is None or m[1] is not None:  # unreadable, or a comment: it must end
+                if m is None or m.end() > end:  # before the end tag
+                    return False
+            elif not self._tag(pos, m.end(), m[3], m[4], not m[2]):
+                return False
+            elif not m[2] and _RAW.fullmatch(m[3]):
+                if m.end() > end or not (_same_name(m[3], raw)
+                                         or _text_only(text, m.end(), end, m[3])):
+                    return False
+            elif m.end() > end:  # e.g. "a<b … </script>": one tag up to the end tag's '>'
+                return m.end() == meet
+            pos = m.end()
 
 
-def provably_cheap(text: str, opts: Options, budget: int, long_tag: int) -> bool:
-    """True when counts alone prove that ``run`` would accept the document.
+def _simple_foreign_end(text: str, pos: int, root: str) -> int | None:
+    """Where an svg/math element opened by the model (from HTML) at ``pos`` surely closes
+    again, with the model's svg/math counters back at 0; None if that is not sure.
 
-    The model's depth is at most the tags plus the formatting elements, its work at
-    most tags × (depth + re-created formatting) plus the options and the attribute
-    comparisons; when those bounds fit the limits, and the long tags (checked exactly,
-    as in the model) break none, the model cannot refuse and need not run. This saves
-    it on about half of real pages; anything unusual falls through to the model.
+    Sure for the usual icon: a few tags (read as the model reads them while svg/math is
+    open), each start tag pushed as a foreign element (no break-out, font, integration
+    point, raw text or nested svg/math) and each end tag closing a foreign element on the
+    way, up to the end tag of the element itself, which the model then pops and counts
+    closed. None of those touch the HTML elements underneath.
     """
-    tags = text.count("<")  # every tag, comment and stray '<': an upper bound
-    if tags > opts.max_elements:
-        return False
-    counts = {"f": 0, "o": 0, "html": 0, "body": 0}
-    first_foreign = len(text)
-    for m in _SCREEN.finditer(text):
-        if m.lastgroup == "foreign":
-            first_foreign = min(first_foreign, m.start())
+    stack = [root]
+    for _ in range(_SIMPLE_FOREIGN):
+        m = _TOKEN_FOREIGN.search(text, pos)
+        if m is None or m[2] is not None:
+            return None
+        pos = m.end()
+        if m[6] is None:
+            continue  # a comment
+        name = m[6].lower()
+        if m[8] is None or (not m[5] and name in _NOT_PUSHED):
+            return None
+        if m[5]:
+            if name not in stack:
+                return None  # the model would look for an HTML element to close
+            del stack[len(stack) - 1 - stack[::-1].index(name):]
+            if not stack:
+                return pos
         else:
-            counts[m.lastgroup or ""] += 1
-    formatting = counts["f"] + 1  # and one <a>
-    if tags + formatting >= opts.max_depth or counts["html"] > 1 or counts["body"] > 1:
-        return False
-    work = (tags * (tags + formatting + formatting * (_AFE_WEIGHT + 1))
-            + _OPTION_WEIGHT * counts["o"] ** 2)
-    if work > budget or (first_foreign < len(text) and not _foreign_is_plain(text)):
-        return False  # (raw text after svg/math may be markup: the model rescans it)
-    return _long_tags_fit(text, opts, budget, long_tag, work)
+            stack.append(name)
+    return None
 
 
-def _long_tags_fit(text: str, opts: Options, budget: int, long_tag: int, work: int) -> bool:
-    """The screen's exact check of long tags (length, attributes, their work)."""
-    max_tag, max_attributes = opts.max_tag_bytes, opts.max_attributes
-    for m in _TOKEN.finditer(text):
-        start = m.start()
-        if m.end() - start < long_tag or m[1] is not None:
-            continue  # short, or a comment
-        if m[2] is not None:  # raw text, none after svg/math: its content is text
-            end, attrs, complete = m.end(4), m[3], True
-        else:
-            end, attrs, complete = m.end(), m[7], m[8] is not None
-        if complete and end - start > max_tag:
-            return False
-        count = len(_ATTR.findall(attrs)) if end - start >= long_tag else 0
-        work += count * count
-        if count > max_attributes or work > budget:
-            return False
-    return True
+def _same_name(name: str, other: str) -> bool:
+    """Names the end-tag search of a raw-text element surely treats alike (ASCII only:
+    ``(?i:…)`` also folds "ſ", "ı", "İ" and the Kelvin sign, which ``lower`` does not)."""
+    return name.isascii() and other.isascii() and name.lower() == other.lower()
+
+
+def _text_only(text: str, start: int, end: int, raw: str) -> bool:
+    """True if the content of raw-text element ``raw`` from ``start`` runs, without a '<',
+    to its end tag before ``end`` (then reading it as markup finds the same text)."""
+    first = text.find("<", start, end)
+    close = text[first + 2:first + 3 + len(raw)]
+    return (first >= 0 and text[first + 1:first + 2] == "/" and len(close) == len(raw) + 1
+            and _same_name(close[:-1], raw) and close[-1] in "\t\n\f\r />")
+
+
+def provably_cheap(text: str, opts: Options, budget: int) -> bool:
+    """True when the screen proves that ``_Scan.run`` would accept the document."""
+    most = most_attributes(len(text), budget, opts)
+    if most is None:
+        return False
+    tags = text.count("<")
+    screen = _Screen(text, opts, budget, most, tags, None)
+    # Counting the '</' costs twice as much as the '<': only when the '<' alone may not do.
+    if not screen.fits(tags):
+        screen.starts = tags - text.count("</")
+        if not screen.fits(screen.starts):
+            return False  # (before the scan: no count of formatting can make it fit)
+    if not screen.scan():
+        return False
+    if screen.starts is None and not screen.fits(tags):
+        screen.starts = tags - text.count("</")
+    return screen.fits(screen.starts if screen.starts is not None else tags)

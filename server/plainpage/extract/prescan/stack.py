@@ -26,7 +26,7 @@ class _Stack:
 
     __slots__ = ("text", "opts", "stack", "pos", "special", "item_stop", "scope", "native",
                  "elements", "work", "budget", "afe", "afe_names", "afe_total", "anchor",
-                 "options_in_select", "svg", "math", "merged", "long_tag")
+                 "options_in_select", "svg", "math", "foreign_raw", "merged", "long_tag")
 
     def __init__(self, text: str, options: Options) -> None:
         self.text, self.opts = text, options
@@ -42,6 +42,7 @@ class _Stack:
         self.afe_names: dict[str, list[str]] = {}
         self.anchor = False                   # an <a> is in the active formatting list
         self.svg = self.math = 0              # <svg>/<math> not yet closed by </svg>, </math>
+        self.foreign_raw = False              # raw text seen in svg/math (see _Scan._raw)
         self.merged = {"html": 0, "body": 0}
         # Tags shorter than this cannot break the length or attribute limits (an attribute
         # takes at least two bytes), so the hot loop does not count their attributes.
