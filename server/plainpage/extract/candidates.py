@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborNode
 
 from ..options import Options
-from .measure import contains, link_density, nonspace, text_size
+from .measure import contains, link_density, nonspace, walk_up
 from .page import Page
 from .patterns import ARTICLE_TYPES, FURNITURE_TAGS
-from .signals import NodeStat, Signals, node_weight
+from .signals import NodeStat, Signals
 from .standfirst import standfirst
 
 _TOP_N = 5  # candidates compared closely (twice as many get their final score)
@@ -37,6 +37,7 @@ _FULL_LENGTH_CHARS = 1300  # a root with this much prose is long enough to be an
 _FULL_SHARE = 0.6  # … and holding this share of the page's prose, clearly the main text
 _LEAD_SIBLINGS = 3  # element siblings before the body searched for a lead figure
 _LEAD_TEXT_CHARS = 600  # a container of the lead figure holds little else
+_ARTICLE_BODY_SPELLINGS = ("articleBody", "articlebody")
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +156,7 @@ def _whole_body(page: Page) -> Choice:
 
 def lead_figure(root: LexborNode) -> LexborNode | None:
     """A <figure> among the elements just before ``root`` (two levels up at most)."""
-    if root.css_first("figure, img") is not None and _starts_with_figure(root):
+    if _starts_with_figure(root):
         return None
     node: LexborNode | None = root
     for _ in range(_LEAD_LEVELS):
@@ -177,10 +178,16 @@ def lead_figure(root: LexborNode) -> LexborNode | None:
 
 
 def _starts_with_figure(root: LexborNode) -> bool:
-    child = root.child
+    """The root opens with a figure of its own (a <picture> only when a figure or an
+    image lies in the root: the selector is a pass over the root, so it runs last)."""
+    child = root.first_child
     while child is not None and not child.is_element_node:
         child = child.next
-    return child is not None and child.tag in ("figure", "picture", "img")
+    if child is None:
+        return False
+    tag = child.tag
+    return tag in ("figure", "img") or (
+        tag == "picture" and root.css_first("figure, img") is not None)
 
 
 def _widen(page: Page, root: LexborNode, sig: Signals,
@@ -197,7 +204,7 @@ def _widen(page: Page, root: LexborNode, sig: Signals,
     # An article's share is measured against the page's plain text: comments and related
     # lists elsewhere do not make it small. Content inside such blocks (forum posts) is
     # measured against everything.
-    plain = _ancestry_factor(root) == 1.0
+    plain = _ancestry_factor(root, sig) == 1.0
     total = sig.good_chars(body, plain)
     share = options.article_share if declares_article(page) else options.concentrated_share
     if total <= 0 or sig.good_chars(root, plain) >= share * total:
@@ -230,8 +237,9 @@ def declares_article(page: Page) -> bool:
 def _rank(sig: Signals) -> list[NodeStat]:
     """The best-scored containers outside menus, asides and footers, best first."""
     best = []
+    furniture: dict[int, bool] = {}  # the candidates share their ancestors
     for stat in sorted(sig.stats.values(), key=lambda s: s.score, reverse=True):
-        if not _in_furniture(stat.node):
+        if not _in_furniture(stat.node, furniture):
             best.append(_finish(stat, sig))
             if len(best) == _TOP_N * 2:
                 break
@@ -243,7 +251,7 @@ def _finish(stat: NodeStat, sig: Signals) -> NodeStat:
     if not stat.final:
         if stat.weight > 0:  # a "content" class earns its bonus only with text under it
             stat.score -= stat.weight * (1 - min(1.0, stat.unit_chars / _WEIGHT_FULL_CHARS))
-        stat.score *= text_density(stat.node, sig) * _ancestry_factor(stat.node)
+        stat.score *= text_density(stat.node, sig) * _ancestry_factor(stat.node, sig)
         stat.final = True
     return stat
 
@@ -253,31 +261,30 @@ def text_density(node: LexborNode, sig: Signals) -> float:
     totals = sig.mass.get(node.mem_id)
     if totals is None:
         return 0.0
-    size = nonspace(node.text())
+    size = sig.text_size(node)
     return min(1.0, totals[0] / size) if size else 0.0
 
 
-def _ancestry_factor(node: LexborNode) -> float:
+def _ancestry_factor(node: LexborNode, sig: Signals) -> float:
     # Content inside a comments section, sidebar or footer loses to content that is not:
     # Readability removes such branches outright, which loses forum posts.
-    parent = node.parent
-    while parent is not None and parent.tag not in ("body", "html"):
-        if node_weight(parent) < 0 or parent.tag in ("aside", "footer", "nav"):
-            return 0.5
-        parent = parent.parent
-    return 1.0
+    def aside(parent: LexborNode, tag: str) -> float | None:
+        return 0.5 if tag in ("aside", "footer", "nav") or sig.weight(parent) < 0 else None
+    return walk_up(node.parent, sig.below, aside, 1.0)
 
 
-def _in_furniture(node: LexborNode) -> bool:
-    current: LexborNode | None = node
-    while current is not None and current.tag not in ("body", "html"):
-        tag = current.tag
-        if tag in FURNITURE_TAGS:
-            return True
-        if tag in ("main", "article"):  # an unclosed <aside> above <main> is a markup slip
-            return False
-        current = current.parent
-    return False
+def _in_furniture(node: LexborNode, known: dict[int, bool]) -> bool:
+    """True when ``node`` or an ancestor below the nearest <main>/<article> is a nav,
+    aside or footer."""
+    return walk_up(node, known, _furniture_tag, False)
+
+
+def _furniture_tag(node: LexborNode, tag: str) -> bool | None:
+    if tag in FURNITURE_TAGS:
+        return True
+    if tag in ("main", "article"):  # an unclosed <aside> above <main> is a markup slip
+        return False
+    return None
 
 
 def _shared_ancestor(top: NodeStat, ranked: list[NodeStat], sig: Signals,
@@ -332,12 +339,15 @@ def _semantic(page: Page, top: NodeStat, sig: Signals, reasons: list[str]) -> No
     body = page.body
     if body is None:
         return top
-    marked = body.css('[itemprop="articleBody"], [itemprop="articlebody"]')
+    # One case-insensitive test instead of two exact ones (each is a pass over the page),
+    # the two spellings picked out of its matches.
+    marked = [node for node in body.css('[itemprop="articlebody" i]')
+              if node.attrs.get("itemprop") in _ARTICLE_BODY_SPELLINGS]
     if len(marked) != 1:
         return top
     node = marked[0]
-    chosen = text_size(top.node)
-    mass = text_size(node)
+    chosen = sig.text_size(top.node)
+    mass = sig.text_size(node)
     if contains(node, top.node) or (contains(top.node, node) and mass >= 0.6 * chosen):
         reasons.append(_ARTICLE_BODY)
         return sig.stats.get(node.mem_id) or NodeStat(node, top.score, 0)

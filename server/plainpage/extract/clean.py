@@ -13,6 +13,7 @@ from selectolax.lexbor import LexborNode
 
 from ..model import Removed
 from ..options import Options
+from .measure import first_tag, tag_id
 from .page import Page
 from .patterns import HIDDEN_STYLE_RE
 from .selectors import css_path, describe
@@ -28,14 +29,17 @@ _CONTROLS = "input, select, textarea, button, option"
 EMAIL_TRACE = "data-plainpage-email"
 BUTTON_TRACE = "data-plainpage-button"
 _NOSCRIPT_KEEP_CHARS = 200
+_IMG = tag_id("img")
 _REVEALED_SHARE = 0.5
 _BUTTON_TEXT_CHARS = 30
 # Class names of the visually-hidden pattern: text a screen reader announces and a reader
 # never sees ("Skip to content", "opens in a new tab", carousel instructions).
-_SCREEN_READER_ONLY = (
-    '[class*="sr-only"], [class*="visually-hidden"], [class*="visuallyhidden"], '
-    '[class*="screen-reader"], [class*="screenreader"], [class*="a11y-hidden"]'
-)
+_SCREEN_READER_ONLY = ("sr-only", "visually-hidden", "visuallyhidden", "screen-reader",
+                       "screenreader", "a11y-hidden")
+# The same classes found by three substrings: each ``[class*=…]`` test is a pass over the
+# document (0.03 ms), so the six are picked out of these few matches in Python.
+# Lexbor compares attribute values case-sensitively, as ``in`` does.
+_SCREEN_READER_SELECTOR = '[class*="sr-only"], [class*="hidden"], [class*="screen"]'
 _HIDDEN = '[hidden], [style*="none" i], [style*="hidden" i]'
 
 
@@ -78,7 +82,7 @@ def clean(page: Page, options: Options) -> list[Pending]:
         hidden = [node for node in hidden if len(node.text()) < most]
     for node in outermost(hidden):
         _record(node, "hidden", "hidden element (hidden attribute or display:none)", pending)
-    for node in outermost(body.css(_SCREEN_READER_ONLY)):
+    for node in outermost(_screen_reader_only(body)):
         _record(node, "hidden", "text for screen readers only (visually hidden)", pending)
     for node in outermost(body.css(_CONTROLS)):
         if node.tag == "button" and len(node.text()) >= _BUTTON_TEXT_CHARS:
@@ -86,6 +90,20 @@ def clean(page: Page, options: Options) -> list[Pending]:
         _leave_trace(node)
         _record(node, "noise", "form control", pending)
     return pending
+
+
+def _screen_reader_only(body: LexborNode) -> list[LexborNode]:
+    """What ``body.css`` of the six ``[class*=…]`` tests returns: Lexbor lists a node once
+    per test it passes (one after the other), so a node is repeated as often here."""
+    found: list[LexborNode] = []
+    last = None
+    for node in body.css(_SCREEN_READER_SELECTOR):
+        if node.mem_id == last:  # the same node again, for another of the three
+            continue
+        last = node.mem_id
+        classes = node.attrs.get("class") or ""
+        found += [node] * sum(name in classes for name in _SCREEN_READER_ONLY)
+    return found
 
 
 def _leave_trace(control: LexborNode) -> None:
@@ -112,12 +130,28 @@ def outermost(nodes: list[LexborNode]) -> list[LexborNode]:
     if len(nodes) < 2:
         return nodes
     ids = {node.mem_id for node in nodes}
+    # Every ancestor walked through is remembered as under one of ``nodes`` or not, so
+    # side-by-side nodes (a form's controls) stop where their paths meet.
+    under: dict[int, bool] = {}
     keep = []
     for node in nodes:
+        path = []
+        found = False
         parent = node.parent
-        while parent is not None and parent.mem_id not in ids:
+        while parent is not None:
+            key = parent.mem_id
+            if key in ids:
+                found = True
+                break
+            known = under.get(key)
+            if known is not None:
+                found = known
+                break
+            path.append(key)
             parent = parent.parent
-        if parent is None:
+        for key in path:
+            under[key] = found
+        if not found:
             keep.append(node)
     return keep
 
@@ -136,7 +170,7 @@ def _drop_textless_noscript(body: LexborNode) -> None:
     # holds the page itself (apps that render their content for script-less readers);
     # drop the "please enable JavaScript" notes.
     for node in outermost(body.css("noscript")):
-        if node.css_first("img") is None and len(node.text()) < _NOSCRIPT_KEEP_CHARS:
+        if first_tag(node, _IMG) is None and len(node.text()) < _NOSCRIPT_KEEP_CHARS:
             node.decompose()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from selectolax.lexbor import LexborNode
 
@@ -21,15 +22,31 @@ def class_and_id(node: LexborNode) -> str:
     return classes or ""
 
 
+def names_of(attributes: dict[str, str | None]) -> str:
+    """``class_and_id`` from a node's ``attributes`` dict, for callers that read it anyway
+    (the same values: only SVG and MathML attributes, which clean removes, have prefixes)."""
+    classes = attributes.get("class")
+    ident = attributes.get("id")
+    if ident:
+        return f"{classes} {ident}" if classes else ident
+    return classes or ""
+
+
 def describe(node: LexborNode) -> str:
     """``tag#id`` or ``tag.class1.class2`` for one node (tokens unsafe in CSS left out)."""
     attrs = node.attributes
-    tag = node.tag or "*"
-    ident = (attrs.get("id") or "").strip()
+    return _describe(node.tag or "*", attrs.get("id") or "", attrs.get("class") or "")
+
+
+@lru_cache(maxsize=4096)
+def _describe(tag: str, ident: str, classes: str) -> str:
+    """``describe`` per distinct (tag, id, class): a regex match per class name costs
+    more than reading the node."""
+    ident = ident.strip()
     if ident and _SAFE_TOKEN_RE.match(ident):
         return f"{tag}#{ident}"
-    classes = [c for c in (attrs.get("class") or "").split() if _SAFE_TOKEN_RE.match(c)]
-    return tag + "".join("." + c for c in classes[:_MAX_CLASSES])
+    safe = [c for c in classes.split() if _SAFE_TOKEN_RE.match(c)]
+    return tag + "".join("." + c for c in safe[:_MAX_CLASSES])
 
 
 def css_path(node: LexborNode, levels: int = _MAX_LEVELS) -> str:

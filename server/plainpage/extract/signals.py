@@ -7,6 +7,8 @@ text-bearing elements and walks up, instead of visiting every node of the docume
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import Any
 
 from selectolax.lexbor import LexborNode
 
@@ -23,6 +25,9 @@ _DEEP_UNITS = "p, pre, h2, h3, h4, h5, h6"
 _DIRECT_UNITS = "div, section, article, main, li, td, dd, blockquote, th, span, font, center"
 _MIN_UNIT_CHARS = 22  # non-space characters
 _ANCESTOR_LEVELS = 5  # how far up a unit's score spreads (the parent full, then less)
+# What a unit's score is divided by at each of those levels (Readability's 1, 2, level×3).
+_DIVISORS = (1, 2, *(level * 3 for level in range(2, _ANCESTOR_LEVELS)))
+_DEPTH = itemgetter(4)
 _FURNITURE = frozenset({"aside", "footer", "nav"})
 _CONTAIN = 0.25  # what passes up out of a comments section, sidebar or footer
 # Readability's starting scores by tag: containers of prose up, lists, headings and
@@ -35,8 +40,10 @@ _TAG_BONUS = {
 }
 
 
-#: A node and its ancestors, innermost first: (mem_id, tag, node).
-Chain = tuple[tuple[int, str | None, LexborNode], ...]
+#: A node on the way from a unit up to <body>: (mem_id, tag, node, the link of its parent
+#: or None at <body>, its depth below <html>). Linked, not a tuple of all ancestors, so
+#: adding a node costs the same at any depth.
+Link = tuple[Any, ...]
 
 
 @dataclass(slots=True)
@@ -50,6 +57,11 @@ class NodeStat:
     unit_chars: int = 0
     #: True once candidates scaled ``score`` by link density and ancestry.
     final: bool = False
+
+
+#: ``_steps``: the start node's mem_id, whether its text is free (not furniture) and plain
+#: (nor an aside), and per level (the stat, its divisor, whether the score is contained).
+Steps = tuple[int, bool, bool, tuple[tuple[NodeStat, int, bool], ...]]
 
 
 @dataclass(slots=True)
@@ -74,12 +86,59 @@ class Signals:
     #: comments/sidebar/related block below it]. Link text is never counted.
     mass: dict[int, list[int]] = field(default_factory=dict)
     total_chars: int = 0
+    #: Per-node facts later stages ask for more than once, by ``mem_id``: text sizes
+    #: (``text_size``) and the weights of nodes without a stat. Valid because nothing
+    #: changes the tree after this stage.
+    sizes: dict[int, int] = field(default_factory=dict)
+    #: The parents of the nodes in ``sizes``: their size is the sum of their children's.
+    sized_parents: set[int] = field(default_factory=set)
+    weights: dict[int, int] = field(default_factory=dict)
+    #: The candidates stage's ancestry factor of the children of a node, by its mem_id.
+    below: dict[int, float] = field(default_factory=dict)
 
     def good_chars(self, node: LexborNode, plain: bool = False) -> int:
         """Non-link unit text under ``node``, furniture (nav, aside, footer) left out, and
         with ``plain`` also comment sections, sidebars and related lists."""
         totals = self.mass.get(node.mem_id)
         return totals[2 if plain else 1] if totals is not None else 0
+
+    def text_size(self, node: LexborNode) -> int:
+        """``measure.text_size(node)``, read once per node. The candidates are nested
+        (the article, its wrapper, the page's): a container whose child was measured
+        adds up its children instead of taking the child's text again."""
+        key = node.mem_id
+        sizes = self.sizes
+        size = sizes.get(key)
+        if size is not None:
+            return size
+        if key in self.sized_parents:
+            # text() is its children's text joined: the direct text nodes' in one call,
+            # then each element's (a comment's text() is empty, as in its parent's text())
+            size = nonspace(node.text(deep=False))
+            for child in node.iter():
+                child_key = child.mem_id
+                known = sizes.get(child_key)
+                if known is None:
+                    known = sizes[child_key] = nonspace(child.text())
+                size += known
+        else:
+            size = nonspace(node.text())
+        sizes[key] = size
+        parent = node.parent
+        if parent is not None:
+            self.sized_parents.add(parent.mem_id)
+        return size
+
+    def weight(self, node: LexborNode) -> int:
+        """``node_weight(node)``, read once per node (scored nodes know theirs)."""
+        key = node.mem_id
+        stat = self.stats.get(key)
+        if stat is not None:
+            return stat.weight
+        weight = self.weights.get(key)
+        if weight is None:
+            weight = self.weights[key] = node_weight(node)
+        return weight
 
 
 def compute(page: Page, options: Options) -> Signals:
@@ -88,17 +147,27 @@ def compute(page: Page, options: Options) -> Signals:
     body = page.body
     if body is None:
         return sig
-    chains: dict[int, Chain] = {}
+    paths = _Paths()
     for node in body.css(_DEEP_UNITS):
         text = node.text()
-        if len(text) >= _MIN_UNIT_CHARS:  # the raw length bounds the normalised one
-            _add_unit(sig, node, text, True, chains)
+        # the raw length bounds the non-space count, which bounds the unit
+        if len(text) >= _MIN_UNIT_CHARS and (chars := nonspace(text)) >= _MIN_UNIT_CHARS:
+            _add_unit(sig, node, text, chars, True, paths)
     for node in body.css(_DIRECT_UNITS):
         text = node.text(deep=False)
-        if len(text) >= _MIN_UNIT_CHARS:
-            _add_unit(sig, node, text, False, chains)
-    _total_mass(sig, chains)
+        if len(text) >= _MIN_UNIT_CHARS and (chars := nonspace(text)) >= _MIN_UNIT_CHARS:
+            _add_unit(sig, node, text, chars, False, paths)
+    _total_mass(sig, paths.chains)
     return sig
+
+
+@dataclass(slots=True)
+class _Paths:
+    """What ``compute`` remembers per node while it spreads scores: each node's chain of
+    ancestors (``_chain``) and each start node's steps (``_steps``)."""
+
+    chains: dict[int, Link] = field(default_factory=dict)
+    spreads: dict[int, Steps] = field(default_factory=dict)
 
 
 def node_weight(node: LexborNode) -> int:
@@ -106,13 +175,11 @@ def node_weight(node: LexborNode) -> int:
     return class_weight(class_and_id(node).strip())
 
 
-def _add_unit(sig: Signals, node: LexborNode, text: str, deep: bool,
-              chains: dict[int, Chain]) -> None:
-    chars = nonspace(text)
-    if chars < _MIN_UNIT_CHARS:
-        return
+def _add_unit(sig: Signals, node: LexborNode, text: str, chars: int, deep: bool,
+              paths: _Paths) -> None:
     links = link_chars(node) if deep else 0
-    commas = sum(text.count(c) for c in COMMAS)
+    # The other separators are all non-ASCII: most texts need one count, not six.
+    commas = text.count(",") if text.isascii() else sum(text.count(c) for c in COMMAS)
     score = 1 + commas + min(chars // 100, 3)
     if links:
         score *= max(0.0, 1 - links / chars)
@@ -121,88 +188,102 @@ def _add_unit(sig: Signals, node: LexborNode, text: str, deep: bool,
     # A direct-text unit is itself a container: it takes the full score first.
     start = node if not deep else node.parent
     if start is not None:
-        _spread(sig, _chain(start, chains), score, chars - links)
+        key = start.mem_id
+        steps = paths.spreads.get(key)
+        if steps is None:
+            steps = paths.spreads[key] = _steps(sig, _chain(start, paths.chains))
+        _spread(sig, steps, score, chars - links)
 
 
-def _chain(node: LexborNode, chains: dict[int, Chain]) -> Chain:
-    """``node`` and its ancestors below <html>, as (mem_id, tag, node), memoised: units
+def _chain(node: LexborNode, chains: dict[int, Link]) -> Link:
+    """The link of ``node`` (its ancestors below <html> follow from it), memoised: units
     share most of their ancestors, and a Lexbor ``.parent`` step is the costly part."""
     path = []
     current: LexborNode | None = node
-    known: Chain = ()
+    above: Link | None = None
     while current is not None:
         key = current.mem_id
-        cached = chains.get(key)
-        if cached is not None:
-            known = cached
+        above = chains.get(key)
+        if above is not None:
             break
         tag = current.tag
         if tag in ("html", "-document"):
             break
         path.append((key, tag, current))
         current = current.parent
-    for entry in reversed(path):
-        known = (entry, *known)
-        chains[entry[0]] = known
-    return known
+    for key, tag, current in reversed(path):
+        above = chains[key] = (key, tag, current, above, above[4] + 1 if above else 1)
+    assert above is not None  # a unit's start lies in <body>
+    return above
 
 
-def _spread(sig: Signals, chain: Chain, score: float, chars: int) -> None:
+def _steps(sig: Signals, chain: Link) -> Steps:
+    """What a unit's score does above its start node, worked out once per start node
+    (most paragraphs share their parent): the stats it adds to, each with its divisor and
+    whether the score is contained past it, and how the text counts in the start's mass."""
     stats = sig.stats
-    for level, (key, tag, current) in enumerate(chain[:_ANCESTOR_LEVELS]):
+    steps = []
+    level: Link | None = chain
+    for divisor in _DIVISORS:  # 5 levels up at most
+        if level is None:
+            break
+        key, tag, current, level, _ = level
         stat = stats.get(key)
         if stat is None:
-            stat = stats[key] = _new_stat(current)
-        stat.score += score / (1 if level == 0 else (2 if level == 1 else level * 3))
+            stat = stats[key] = _new_stat(current, tag)
+        # A comments section, sidebar or footer keeps its score to itself, so that its
+        # text does not lift the page container above the article.
+        steps.append((stat, divisor, stat.weight < 0 or tag in _FURNITURE))
+    key, tag = chain[0], chain[1]
+    # Below a block whose class/id names a comments section, sidebar, related list … text
+    # is not the article's, though it may be the page's (forums).
+    free = tag not in _FURNITURE
+    return key, free, free and stats[key].weight >= 0, tuple(steps)
+
+
+def _spread(sig: Signals, steps: Steps, score: float, chars: int) -> None:
+    key, free, plain, levels = steps
+    for stat, divisor, contain in levels:
+        stat.score += score / divisor
         stat.units += 1
         stat.unit_chars += chars
-        if stat.weight < 0 or tag in _FURNITURE:
-            # A comments section, sidebar or footer keeps its score to itself, so that its
-            # text does not lift the page container above the article.
+        if contain:
             score *= _CONTAIN
-    key, tag, node = chain[0]
     own = sig.mass.get(key)
-    free = 0 if tag in _FURNITURE else chars
-    plain = 0 if free == 0 or _is_aside(tag, node) else chars
     if own is None:
-        sig.mass[key] = [chars, free, plain]
+        sig.mass[key] = [chars, chars if free else 0, chars if plain else 0]
     else:
         own[0] += chars
-        own[1] += free
-        own[2] += plain
+        if free:
+            own[1] += chars
+        if plain:
+            own[2] += chars
 
 
-def _is_aside(tag: str | None, node: LexborNode) -> bool:
-    """Furniture, or a block whose class/id names a comments section, sidebar, related
-    list …: text below it is not the article's, though it may be the page's (forums)."""
-    return tag in _FURNITURE or node_weight(node) < 0
-
-
-def _total_mass(sig: Signals, chains: dict[int, Chain]) -> None:
+def _total_mass(sig: Signals, chains: dict[int, Link]) -> None:
     """Add each node's unit text to all its ancestors, deepest nodes first (one pass over
     the nodes instead of one walk to the root per unit)."""
     mass = sig.mass
-    for chain in sorted(chains.values(), key=len, reverse=True):
-        if len(chain) < 2:
+    for key, tag, node, up, _ in sorted(chains.values(), key=_DEPTH, reverse=True):
+        if up is None:  # <body>
             continue
-        totals = mass.get(chain[0][0])
+        totals = mass.get(key)
         if totals is None:
             continue
-        parent = mass.get(chain[1][0])
+        parent = mass.get(up[0])
         # Above a nav/aside/footer its text is furniture, not content; above a comments
         # section or a sidebar it is not plain article text.
-        key, tag, node = chain[0]
         free = 0 if tag in _FURNITURE else totals[1]
-        plain = 0 if free == 0 or _is_aside(tag, node) else totals[2]
+        plain = 0 if free == 0 or sig.weight(node) < 0 else totals[2]
         if parent is None:
-            mass[chain[1][0]] = [totals[0], free, plain]
+            mass[up[0]] = [totals[0], free, plain]
         else:
             parent[0] += totals[0]
             parent[1] += free
             parent[2] += plain
 
 
-def _new_stat(node: LexborNode) -> NodeStat:
-    weight = node_weight(node)
-    return NodeStat(node=node, score=float(_TAG_BONUS.get(node.tag or "", 0) + weight),
-                    weight=weight)
+def _new_stat(node: LexborNode, tag: str | None) -> NodeStat:
+    weight = class_weight(class_and_id(node).strip())  # node_weight, inlined
+    # positional arguments: a dataclass call with keywords costs twice as much
+    return NodeStat(node, float(_TAG_BONUS.get(tag or "", 0) + weight), weight)

@@ -9,10 +9,11 @@ truths leave it out of the article too).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from selectolax.lexbor import LexborNode
 
-from .measure import link_density, nonspace
+from .measure import find_tags, first_tag, link_density, nonspace, tag_id
 from .selectors import class_and_id
 
 _LEVELS = 3  # how far up from the body the elements before it are searched
@@ -27,12 +28,13 @@ _LEAD_WORDS = frozenset({
     "chapo", "chapeau", "sapo", "subtitle", "subheadline", "subheading", "abstract",
     "strapline", "teaser", "entradilla", "bajada", "sottotitolo", "occhiello", "catchline",
 })
-_TAGS = "p, div, h2, h3, section, span"
+_TAGS = frozenset(tag_id(tag) for tag in ("p", "div", "h2", "h3", "section", "span"))
+_H1 = tag_id("h1")
 
 
 def standfirst(root: LexborNode, title: str | None) -> LexborNode | None:
     """The marked lead paragraph just before ``root`` (up to a few levels up), if any."""
-    if _marked(root.css_first(_TAGS)):
+    if _marked(first_tag(root, _TAGS)):
         return None  # the body starts with its own lead
     node: LexborNode | None = root
     for _ in range(_LEVELS):
@@ -56,7 +58,7 @@ def _lead_in(block: LexborNode, title: str | None) -> LexborNode | None:
         return block if _reads_as_lead(block, title) else None
     if nonspace(block.text()) > _CONTAINER_CHARS:
         return None
-    for node in block.css(_TAGS):
+    for node in find_tags(block, _TAGS):
         if _marked(node) and _reads_as_lead(node, title):
             return node
     return None
@@ -65,7 +67,14 @@ def _lead_in(block: LexborNode, title: str | None) -> LexborNode | None:
 def _marked(node: LexborNode | None) -> bool:
     if node is None:
         return False
-    names = class_and_id(node).lower()
+    return _names_lead(class_and_id(node))
+
+
+@lru_cache(maxsize=4096)
+def _names_lead(names: str) -> bool:
+    """True when a class/id string holds a lead word (a regex per node costs more than
+    the walk: cached per distinct string)."""
+    names = names.lower()
     return bool(names) and not _LEAD_WORDS.isdisjoint(_WORD_RE.findall(names))
 
 
@@ -73,7 +82,7 @@ def _reads_as_lead(node: LexborNode, title: str | None) -> bool:
     """Prose of a paragraph's size, not the headline (nor a header block holding it)."""
     text = " ".join(node.text(separator=" ").split())
     size = nonspace(text)
-    if not _MIN_CHARS <= size <= _MAX_CHARS or node.css_first("h1") is not None:
+    if not _MIN_CHARS <= size <= _MAX_CHARS or first_tag(node, _H1) is not None:
         return False
     if title and title.casefold()[:40] in text.casefold():
         return False

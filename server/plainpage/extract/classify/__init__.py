@@ -18,10 +18,10 @@ from ...model import Removed
 from ...options import Options
 from ..candidates import Choice
 from ..clean import Pending
-from ..measure import contains, link_density, text_size
+from ..measure import contains, link_chars, walk_up
 from ..page import Page
 from ..patterns import FURNITURE_ROLES, FURNITURE_TAGS, is_content_class, is_drop_class
-from ..selectors import class_and_id, css_path, describe
+from ..selectors import class_and_id, css_path, describe, names_of
 from ..signals import Signals
 from .detector import class_kind, detect
 
@@ -64,16 +64,19 @@ def classify(page: Page, choice: Choice, sig: Signals, options: Options,
     if root is None:
         return Decision(frozenset(), ())
     roots = (root, *choice.extra)
-    removed = [p.removed for p in pending if any(contains(r, p.parent) for r in roots)]
-    root_chars = max(1, sum(text_size(r) for r in roots))
-    inside = [hit for hit in ruled if any(contains(r, hit[0]) for r in roots)]
+    # Whether a node is a root or lies under one, remembered for every node walked
+    # through (the removals clean reports sit side by side).
+    known = {r.mem_id: True for r in roots}
+    removed = [p.removed for p in pending if walk_up(p.parent, known, _never, False)]
+    root_chars = max(1, sum(sig.text_size(r) for r in roots))
+    inside = [hit for hit in ruled if walk_up(hit[0], known, _never, False)]
     found: list[Found] = [(node, (kind, reason)) for node, kind, reason in inside]
     for each in roots:
         if options.clean_boilerplate:
             found += detect(each)
-        found += _furniture(each, root_chars, options) + _link_lists(each, root_chars)
+        found += _furniture(each, root_chars, sig, options) + _link_lists(each, root_chars, sig)
     found += _title_heading(page, root)
-    found = _keep_repeated(_unique(found), root_chars)
+    found = _keep_repeated(_unique(found), root_chars, sig)
     forced = {node.mem_id for node, _, _ in inside}
     drops = set(choice.exclude)
     for node, (kind, reason), text in _within_budget(found, roots, root_chars, forced):
@@ -81,19 +84,24 @@ def classify(page: Page, choice: Choice, sig: Signals, options: Options,
         if text:
             removed.append(Removed(kind=kind, text=text, reason=reason,  # type: ignore[arg-type]
                                    selector=css_path(node)))
-    removed += _outside(page, roots, ruled, inside, options)
+    removed += _outside(page, roots, ruled, inside, options, sig)
     return Decision(frozenset(drops), tuple(removed))
 
 
+def _never(node: LexborNode, tag: str) -> bool | None:
+    return None
+
+
 def _outside(page: Page, roots: tuple[LexborNode, ...], ruled: Sequence[Hit],
-             inside: list[Hit], options: Options) -> list[Removed]:
+             inside: list[Hit], options: Options, sig: Signals) -> list[Removed]:
     """Boilerplate around the article (a header's donation banner, a newsletter box under
     it): not in the text anyway, but the reader is told it was there."""
     taken = {node.mem_id for node, _, _ in inside}
     hits = [(node, kind, reason) for node, kind, reason in ruled if node.mem_id not in taken]
     if options.clean_boilerplate and page.body is not None:
         ruled_nodes = [node for node, _, _ in ruled]
-        hits += [(node, kind, reason) for node, (kind, reason) in _around(page.body, roots[0])
+        around = _around(page.body, roots[0], sig)
+        hits += [(node, kind, reason) for node, (kind, reason) in around
                  if not any(contains(node, hit) or contains(hit, node) for hit in ruled_nodes)]
     report = []
     seen: set[int] = set()
@@ -106,7 +114,7 @@ def _outside(page: Page, roots: tuple[LexborNode, ...], ruled: Sequence[Hit],
     return report
 
 
-def _around(body: LexborNode, root: LexborNode) -> list[Found]:
+def _around(body: LexborNode, root: LexborNode, sig: Signals) -> list[Found]:
     """Boilerplate in the small blocks beside the article and beside each of its ancestors
     (a banner in the header, a box after the article). Big neighbours (menus, sidebars,
     footers) are not searched: the cost would be the whole page's text."""
@@ -116,19 +124,32 @@ def _around(body: LexborNode, root: LexborNode) -> list[Found]:
         parent = current.parent
         if parent is None or current.mem_id == body.mem_id:
             break
-        for node in _neighbours(parent, current):
-            if len(node.text()) <= _AROUND_CHARS:
+        for node in _neighbours(current):
+            # a measured neighbour (a ranked candidate) over the bound needs no text():
+            # its non-space characters alone exceed it
+            if sig.sizes.get(node.mem_id, 0) <= _AROUND_CHARS \
+                    and len(node.text()) <= _AROUND_CHARS:
                 found += detect(node, inclusive=True)
         current = parent
     return found
 
 
-def _neighbours(parent: LexborNode, child: LexborNode) -> list[LexborNode]:
-    """The ``_AROUND_SIBLINGS`` element siblings nearest to ``child`` on each side."""
-    siblings = list(parent.iter())
-    at = next((i for i, node in enumerate(siblings) if node.mem_id == child.mem_id), 0)
-    return (siblings[max(0, at - _AROUND_SIBLINGS):at]
-            + siblings[at + 1:at + 1 + _AROUND_SIBLINGS])
+def _neighbours(child: LexborNode) -> list[LexborNode]:
+    """The ``_AROUND_SIBLINGS`` siblings nearest to ``child`` on each side that are not
+    text nodes (what ``parent.iter()`` lists), stepped to instead of listing them all."""
+    before: list[LexborNode] = []
+    node = child.prev
+    while node is not None and len(before) < _AROUND_SIBLINGS:
+        if not node.is_text_node:
+            before.append(node)
+        node = node.prev
+    after: list[LexborNode] = []
+    node = child.next
+    while node is not None and len(after) < _AROUND_SIBLINGS:
+        if not node.is_text_node:
+            after.append(node)
+        node = node.next
+    return before[::-1] + after
 
 
 def _unique(found: list[Found]) -> list[Found]:
@@ -142,7 +163,7 @@ def _unique(found: list[Found]) -> list[Found]:
     return unique
 
 
-def _keep_repeated(found: list[Found], root_chars: int) -> list[Found]:
+def _keep_repeated(found: list[Found], root_chars: int, sig: Signals) -> list[Found]:
     """Leave out blocks that repeat (same parent, same class) and together hold a large
     part of the root: a forum's posts, a listing's cards, not a page's stray extras."""
     groups: dict[tuple[int, str], list[Found]] = {}
@@ -154,7 +175,7 @@ def _keep_repeated(found: list[Found], root_chars: int) -> list[Found]:
     keep: set[int] = set()
     for (_, classes), items in groups.items():
         if len(items) >= _REPEATED and classes:
-            if sum(text_size(node) for node, _ in items) > _MAX_SHARE * root_chars:
+            if sum(sig.text_size(node) for node, _ in items) > _MAX_SHARE * root_chars:
                 keep.update(node.mem_id for node, _ in items)
     return [item for item in found if item[0].mem_id not in keep]
 
@@ -183,53 +204,58 @@ def _within_budget(found: list[Found], roots: tuple[LexborNode, ...], root_chars
     return [item for item in accepted if not _has_ancestor_in(item[0], ids, stops)]
 
 
-def _furniture(root: LexborNode, root_chars: int, options: Options) -> list[Found]:
+def _furniture(root: LexborNode, root_chars: int, sig: Signals,
+               options: Options) -> list[Found]:
     found = []
     seen: set[int] = set()
     for node in root.css(_CANDIDATE_SELECTOR):
         if node.mem_id in seen:  # Lexbor returns a node once per matching selector
             continue
         seen.add(node.mem_id)
-        verdict = _furniture_verdict(node, options.clean_boilerplate)
-        if verdict is None or text_size(node) > _MAX_SHARE * root_chars:
+        verdict = _furniture_verdict(node, options.clean_boilerplate, sig)
+        if verdict is None or sig.text_size(node) > _MAX_SHARE * root_chars:
             continue
         found.append((node, verdict))
     return found
 
 
-def _furniture_verdict(node: LexborNode, by_class: bool) -> tuple[str, str] | None:
+def _furniture_verdict(node: LexborNode, by_class: bool,
+                       sig: Signals) -> tuple[str, str] | None:
     tag = node.tag or ""
     if tag in FURNITURE_TAGS:
         parent = node.parent
         if tag == "footer" and parent is not None and parent.tag in ("blockquote", "figure"):
             return None  # a quote's attribution, a figure's credit
-        if tag == "aside" and _is_infobox(node):
+        if tag == "aside" and _is_infobox(node, sig):
             return None
         return "nav", f"<{tag}> element"
     if tag == "form":
         return "noise", "form (buttons and fields, not text)"
-    role = node.attrs.get("role")
+    attrs = node.attributes  # one dict for role, class and id (a missing attrs key is slow)
+    role = attrs.get("role")
     if role and role.strip().lower() in FURNITURE_ROLES:
         return "nav", f"role={role.strip().lower()}"
     if not by_class or tag in ("span", "a", "em", "strong", "b", "i", "h1", "h2", "h3", "h4",
                                "li"):
         return None
-    if tag == "figcaption" or (node.parent is not None and node.parent.tag == "figure"):
+    parent = node.parent
+    if tag == "figcaption" or (parent is not None and parent.tag == "figure"):
         return None  # a figure's caption belongs to the figure block
-    names = class_and_id(node).strip()
+    names = names_of(attrs).strip()
     if is_drop_class(names) and not is_content_class(names):
         kind = class_kind(names) or "other"
         return kind, f"class/id names a non-article block ({describe(node)})"
     return None
 
 
-def _is_infobox(aside: LexborNode) -> bool:
+def _is_infobox(aside: LexborNode, sig: Signals) -> bool:
     """An <aside> inside the article that holds prose (a callout, a box of advice), not
     links: it is part of what the author wrote. Boxes with boilerplate words in their
     text or class were caught before this by the detector and the class test."""
-    if text_size(aside) < _INFOBOX_CHARS or is_drop_class(class_and_id(aside).strip()):
+    size = sig.text_size(aside)
+    if size < _INFOBOX_CHARS or is_drop_class(class_and_id(aside).strip()):
         return False
-    return link_density(aside) < _INFOBOX_LINKS
+    return min(1.0, link_chars(aside) / size) < _INFOBOX_LINKS  # link_density
 
 
 def _title_heading(page: Page, root: LexborNode) -> list[Found]:
@@ -252,13 +278,13 @@ def _is_title(page: Page, text: str) -> bool:
         for name in names)
 
 
-def _link_lists(root: LexborNode, root_chars: int) -> list[Found]:
+def _link_lists(root: LexborNode, root_chars: int, sig: Signals) -> list[Found]:
     found = []
     for node in root.css(_LINKY_TAGS):
-        chars = text_size(node)
+        chars = sig.text_size(node)
         if not chars or chars > _MAX_SHARE * root_chars:
             continue
-        density = link_density(node)
+        density = min(1.0, link_chars(node) / chars)  # link_density, its size known
         if density >= _LINKY_DENSITY:
             found.append((node, ("nav", f"link list (link density {density:.2f})")))
     return found

@@ -15,13 +15,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from selectolax.lexbor import LexborNode
 
 from ..clean import BUTTON_TRACE, EMAIL_TRACE
+from ..measure import find_tags, first_tag, tag_id
 from ..patterns import Tokens
 from ..selectors import class_and_id
-from .lexicon import HREF_HOSTS, HREF_SEGMENTS, LEXICON, SHARE_INTENTS, normalise
+from .lexicon import (
+    HREF_HOSTS,
+    HREF_SEGMENTS,
+    LEXICON,
+    SHARE_INTENTS,
+    normalise,
+    words_of,
+)
 
 # Elements judged as one block; inline elements belong to the block around them.
 _BLOCKS = frozenset({
@@ -29,6 +38,7 @@ _BLOCKS = frozenset({
     "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "table", "tr", "td", "form",
     "center", "details", "article",
 })
+_BLOCK_IDS = frozenset(tag_id(tag) for tag in _BLOCKS)
 _MAX_WORDS = 300  # longer blocks are never judged whole (their children may be)
 _MAX_CHARS = 2500  # the same bound on the raw text, checked before any normalising
 _LEAD_MAX_WORDS = 60  # "Read more: <headline>" is a line, not a paragraph
@@ -37,6 +47,7 @@ _LABEL_EXTRA_WORDS = 4  # "Comments (12)", "Share this article on"
 _HREF = 2.0
 _CLASS = 2.0
 _CONTROL = 2.0  # an e-mail field, a "Donate" button
+_A = tag_id("a")
 _EMAIL_CSS = f"[{EMAIL_TRACE}]"
 _BUTTON_CSS = f"[{BUTTON_TRACE}]"
 _TAIL = 1.0  # after the article's text, where appeals and nags sit
@@ -102,8 +113,10 @@ class Evidence:
         return kind, self.scores[kind]
 
 
+@lru_cache(maxsize=4096)
 def class_kind(names: str) -> str | None:
-    """The boilerplate class a class/id string names ("newsletter-box" → newsletter)."""
+    """The boilerplate class a class/id string names ("newsletter-box" → newsletter);
+    cached per distinct string, as ``patterns.class_weight`` is."""
     if not names:
         return None
     lowered = names.lower()
@@ -118,12 +131,12 @@ def detect(root: LexborNode, *, inclusive: bool = False
     """Blocks under ``root`` (with ``inclusive``, ``root`` itself first) that the signals
     call boilerplate, with (kind, reason). ``inclusive`` is for blocks beside the article,
     which have no place in its text."""
-    root_raw = "" if inclusive else root.text(separator=" ")
+    scan = _Scan(root, inclusive)
     found: list[tuple[LexborNode, tuple[str, str]]] = []
     stack = [root] if inclusive else _children(root)[::-1]
     while stack:
         node = stack.pop()
-        verdict, descend = _visit(node, root_raw)
+        verdict, descend = _visit(node, scan)
         if verdict is not None:
             found.append((node, verdict))
         elif descend:
@@ -131,58 +144,104 @@ def detect(root: LexborNode, *, inclusive: bool = False
     return found
 
 
-def _visit(node: LexborNode, root_raw: str) -> tuple[tuple[str, str] | None, bool]:
+class _Scan:
+    """What one ``detect`` call reads at most once: the pre-test of each distinct block
+    text (wrappers repeat their only child's text), the root's text for the tail test and
+    whether any form-control trace lies under the root, the last two only when asked."""
+
+    __slots__ = ("_raw", "_traces", "inclusive", "root", "tested")
+
+    def __init__(self, root: LexborNode, inclusive: bool) -> None:
+        self.root, self.inclusive = root, inclusive
+        self.tested: dict[str, tuple[str, list[str]] | bool] = {}
+        self._raw: str | None = None
+        self._traces: bool | None = None
+
+    def root_raw(self) -> str:
+        """The root's text; empty for blocks beside the article (they have no tail)."""
+        if self._raw is None:
+            self._raw = "" if self.inclusive else self.root.text(separator=" ")
+        return self._raw
+
+    def traces(self) -> bool:
+        """True when a control trace lies under the root (Lexbor's css includes the node
+        itself, so a block without one below the root cannot have one either)."""
+        if self._traces is None:
+            self._traces = self.root.css_first(f"{_EMAIL_CSS}, {_BUTTON_CSS}") is not None
+        return self._traces
+
+
+def _visit(node: LexborNode, scan: _Scan) -> tuple[tuple[str, str] | None, bool]:
     """(verdict, whether to look inside) for one block. Big blocks are walked through
     unjudged; a block none of whose words is a cue holds no block that has one."""
     raw = node.text(separator=" ")
     if len(raw) > _MAX_CHARS:
         return None, True
-    tokens = raw.lower().split()
-    if LEXICON.raw_cues.isdisjoint(tokens):
+    tested = scan.tested.get(raw)
+    if tested is None:
+        tested = scan.tested[raw] = _pretest(raw)
+    if tested is False:
         return None, False
+    if tested is True:
+        return None, True
+    norm, words = tested
+    return _judge(node, raw, norm, words, scan), True
+
+
+def _pretest(raw: str) -> tuple[str, list[str]] | bool:
+    """What the text alone says of a block: False (no cue: skip it and its children),
+    True (look inside only) or its normal form and words, to be judged."""
+    lowered = raw.lower()
+    tokens = lowered.split()
+    if LEXICON.raw_cues.isdisjoint(tokens):
+        return False
     if (LEXICON.raw_firm.isdisjoint(tokens) and len(tokens) > _CUE_LINE_WORDS
             and not _may_lead(tokens)):
-        return None, True  # nothing here can be a firm signal; a child may start with a label
-    norm = normalise(raw)
-    words = norm.split(" ")
+        return True  # nothing here can be a firm signal; a child may start with a label
+    words = words_of(tokens) or [""]  # as "".split(" ") gives
     if len(words) > _MAX_WORDS:
-        return None, True
-    return _judge(node, raw, norm, words, root_raw), True
+        return True
+    return " ".join(words), words
 
 
 def _may_lead(tokens: list[str]) -> bool:
     """True when the block may open with a lead label ("Read more:", "Lire aussi")."""
     if len(tokens) > _LEAD_MAX_WORDS:
         return False
-    head = normalise(" ".join(tokens[:3])).split(" ")
+    # normalise(" ".join(tokens[:3])).split(" "): the tokens are lower-cased already, and
+    # lower() is idempotent (every code point's lower case is its own lower case)
+    head = words_of(tokens[:3]) or [""]
     return head[0] in LEXICON.lead_starts or " ".join(head[:2]) in LEXICON.lead_starts
 
 
 def _children(node: LexborNode) -> list[LexborNode]:
-    return [child for child in node.iter() if child.tag in _BLOCKS]
+    # by tag id: reading it costs half of reading the tag's name
+    return [child for child in node.iter() if child.tag_id in _BLOCK_IDS]
 
 
 def _judge(node: LexborNode, raw: str, norm: str, words: list[str],
-           root_raw: str) -> tuple[str, str] | None:
+           scan: _Scan) -> tuple[str, str] | None:
     evidence = Evidence()
     _cue_words(evidence, norm, words)
     if not evidence.scores:
         return None
     need = _threshold(len(words), node.tag)
-    _lead(evidence, node, norm, words, node.css_first("a") is not None)
+    _lead(evidence, node, norm, words)
     kind_by_class = class_kind(class_and_id(node).strip())
     if kind_by_class is not None:
         evidence.add(kind_by_class, _CLASS, "class/id names it")
-    _controls(evidence, node)
+    if scan.traces():
+        _controls(evidence, node)
     href_weight = _HREF if len(words) <= 40 else _HREF / 2
     if max(evidence.scores.values()) + href_weight + _TAIL >= need:  # links could decide
-        _hrefs(evidence, node.css("a[href]"), href_weight,
+        links = [a for a in find_tags(node, _A) if "href" in a.attrs]  # css("a[href]")
+        _hrefs(evidence, links, href_weight,
                share=len(words) <= _SHARE_LINK_WORDS)
     best = evidence.best()
     if best is None:
         return None
     kind, score = best
-    if kind in _TAIL_KINDS and _at_tail(raw, root_raw):
+    if kind in _TAIL_KINDS and _at_tail(raw, scan.root_raw()):
         score += _TAIL
         evidence.signals[kind].append("after the article text")
     if score < need or (len(words) > _CORROBORATE and _firm_count(evidence, kind) < 2):
@@ -215,9 +274,10 @@ def _cue_words(evidence: Evidence, norm: str, words: list[str]) -> None:
     padded = f" {norm} "
     seen: set[tuple[str, str]] = set()
     cue_words = 0
+    line = len(words) <= _CUE_LINE_WORDS  # only a short line needs its cue words counted
     for word in present:
         cues = LEXICON.words.get(word, ())
-        if cues:
+        if cues and line:
             cue_words += words.count(word)
         for kind, weight in cues:
             if (kind, word) not in seen:
@@ -241,8 +301,7 @@ def _is_prompt(padded: str, phrase: str, words: int) -> bool:
     return words <= _PROMPT_WORDS or padded.find(f" {phrase} ") <= _PROMPT_OPENING
 
 
-def _lead(evidence: Evidence, node: LexborNode, norm: str, words: list[str],
-          linked: bool) -> None:
+def _lead(evidence: Evidence, node: LexborNode, norm: str, words: list[str]) -> None:
     """A block that starts with a label: "Read more: <headline>", "Share", "Advertisement".
 
     A read-more label must be marked as one (a colon, an arrow …) or be followed by links;
@@ -258,6 +317,7 @@ def _lead(evidence: Evidence, node: LexborNode, norm: str, words: list[str],
         if not norm.startswith(phrase + " "):
             continue
         if kind == "readmore":
+            linked = first_tag(node, _A) is not None
             if (linked and _mostly_links(node, len(phrase))) or _labelled(node, phrase):
                 evidence.add(kind, _LEAD, f"starts with the label '{phrase}'")
                 return
@@ -269,7 +329,7 @@ def _lead(evidence: Evidence, node: LexborNode, norm: str, words: list[str],
 def _mostly_links(node: LexborNode, label_chars: int) -> bool:
     """True when links hold most of the text after the label."""
     rest = max(1, len(" ".join(node.text(separator=" ").split())) - label_chars)
-    linked = sum(len(" ".join(a.text(separator=" ").split())) for a in node.css("a"))
+    linked = sum(len(" ".join(a.text(separator=" ").split())) for a in find_tags(node, _A))
     return linked >= 0.6 * rest
 
 
@@ -297,7 +357,9 @@ def _hrefs(evidence: Evidence, links: list[LexborNode], weight: float, *,
             evidence.add(kind, weight, f"links to {href[:60]}")
 
 
+@lru_cache(maxsize=4096)
 def _destination_kind(href: str) -> str | None:
+    """The kind a link's destination names (cached: share bars repeat their links)."""
     if href.startswith(("mailto:?", "whatsapp:")):
         return "share"
     parts = _URL_RE.match(href)

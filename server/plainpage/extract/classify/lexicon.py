@@ -30,6 +30,22 @@ def normalise(text: str) -> str:
     return " ".join(_WORD_RE.findall(text.lower()))
 
 
+def words_of(tokens: list[str]) -> list[str]:
+    """The words of ``normalise``, from the whitespace split of the lower-cased text.
+
+    The same words: a run of letters and digits never spans whitespace. Most tokens are
+    one such run already (``isalnum`` is the regex's ``[^\\W_]`` for a whole string), and
+    the regex, which costs about 90 ns a character, only splits the others ("fox’s").
+    """
+    words: list[str] = []
+    for token in tokens:
+        if token.isalnum():
+            words.append(token)
+        else:
+            words += _WORD_RE.findall(token)
+    return words
+
+
 _LEAD = {
     "readmore": (
         # en

@@ -44,6 +44,9 @@ def paragraph(inline: Inline) -> Block | None:
     texts, mds, htmls = inline.lines()
     if not texts:
         return None
+    if len(texts) == len(mds) == len(htmls) == 1:  # one line (most paragraphs): no joins
+        return Block("paragraph", text=texts[0], markdown=md.escape_line_start(mds[0]),
+                     html=f"<p>{htmls[0]}</p>")
     return Block(
         "paragraph",
         text="\n".join(texts),
