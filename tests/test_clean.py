@@ -239,3 +239,23 @@ def test_text_for_screen_readers_only_is_removed_and_reported(cls: str) -> None:
     assert "Opens in a new window" not in body_text(page)
     assert [(p.removed.kind, p.removed.text) for p in pending] == [
         ("hidden", "Opens in a new window")]
+
+
+def test_screen_reader_text_with_two_of_the_class_names_is_reported_once() -> None:
+    page, pending = cleaned(
+        '<p>Visible prose stays here.</p>'
+        '<span class="visually-hidden screen-reader-text">Opens a tab</span>'
+        '<div class="sr-only"><span class="visuallyhidden">Skip</span> on</div>')
+    assert "Opens a tab" not in body_text(page) and "Skip" not in body_text(page)
+    assert [p.removed.text for p in pending] == ["Opens a tab", "Skip on"]
+
+
+@pytest.mark.parametrize(("hidden_chars", "kept"), [(800, True), (600, False)])
+def test_hidden_share_is_measured_against_all_of_the_page_text(hidden_chars: int,
+                                                               kept: bool) -> None:
+    # Hundreds of small nodes come first (700 characters): the hidden block is kept only
+    # when it holds at least half of the page's text, however the length is found.
+    crumbs = "".join("<span>ab</span>" for _ in range(350))
+    page, pending = cleaned(f'{crumbs}<div hidden>{"w" * hidden_chars}</div>')
+    assert ("w" * hidden_chars in body_text(page)) is kept
+    assert len(pending) == (0 if kept else 1)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 import plainpage
+from plainpage.extract.classify.lexicon import normalise, words_of
 
 PROSE = [
     "The council met on Tuesday evening to discuss the budget for the coming year, which "
@@ -139,3 +140,13 @@ def test_a_donate_button_says_what_the_box_is_for() -> None:
     [hit] = [r for r in article.removed if "readers like you" in r.text]
     assert hit.kind == "appeal" and "button" in hit.reason
     assert "data-plainpage" not in article.html  # the traces never reach the output
+
+
+@pytest.mark.parametrize("text", [
+    "Read more: the “Council” won’t meet—again…", "snake_case and kebab-case (maybe)",
+    "İstanbul ΟΔΟΣ Straße l'abonnement", "  12,5 % — 3×4 = x²  ", "", "!!! ???",
+])
+def test_the_pre_tests_words_are_normalises_words(text: str) -> None:
+    # The detector takes a block's words from its whitespace split instead of running the
+    # word regex over the whole text again: the words must be the same.
+    assert (words_of(text.lower().split()) or [""]) == normalise(text).split(" ")

@@ -9,6 +9,7 @@ import pytest
 from selectolax.lexbor import LexborNode
 
 from plainpage.extract.clean import clean
+from plainpage.extract.measure import nonspace
 from plainpage.extract.page import Page
 from plainpage.extract.parse import parse
 from plainpage.extract.signals import Signals, compute
@@ -171,3 +172,17 @@ def test_good_chars_adds_up_over_children() -> None:
 def test_compute_on_an_empty_page_has_no_signals() -> None:
     _, sig = signals("")
     assert (sig.units, sig.stats, sig.total_chars) == ([], {}, 0)
+
+
+@pytest.mark.parametrize("order", [("#in", "#mid", "#outer", "body"),
+                                   ("body", "#outer", "#mid", "#in")])
+def test_text_size_is_the_non_space_count_of_the_text_in_any_order(
+        order: tuple[str, ...]) -> None:
+    # Measured innermost first, a container adds up its children (text nodes, elements,
+    # a comment) instead of reading its whole text again: the count must not change.
+    page, sig = signals(f'<div id="outer"> lead words <!-- a note --><div id="mid">'
+                        f'<p id="in">{PROSE}</p>\n<span>tail\xa0 text</span></div>'
+                        "<b>bold end</b>\t</div><footer>Small print</footer>")
+    for selector in order:
+        measured = node(page, selector)
+        assert sig.text_size(measured) == nonspace(measured.text())

@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborNode
 
 from ..model import Removed
 from ..options import Options
-from .measure import first_tag, tag_id
+from .measure import TEXT_ID, first_tag, tag_id
 from .page import Page
 from .patterns import HIDDEN_STYLE_RE
 from .selectors import css_path, describe
@@ -30,6 +30,7 @@ EMAIL_TRACE = "data-plainpage-email"
 BUTTON_TRACE = "data-plainpage-button"
 _NOSCRIPT_KEEP_CHARS = 200
 _IMG = tag_id("img")
+_LENGTH_WALK = 300  # nodes walked for the page's text length before asking for all of it
 _REVEALED_SHARE = 0.5
 _BUTTON_TEXT_CHARS = 30
 # Class names of the visually-hidden pattern: text a screen reader announces and a reader
@@ -78,8 +79,9 @@ def clean(page: Page, options: Options) -> list[Pending]:
     if hidden:
         # Pages that hide everything until a script reveals it (anti-flicker wrappers):
         # a hidden block with most of the page's text is the page, not a hidden extra.
-        most = _REVEALED_SHARE * len(body.text())
-        hidden = [node for node in hidden if len(node.text()) < most]
+        sizes = [len(node.text()) for node in hidden]
+        most = _REVEALED_SHARE * _text_length(body, max(sizes) / _REVEALED_SHARE)
+        hidden = [node for node, size in zip(hidden, sizes, strict=True) if size < most]
     for node in outermost(hidden):
         _record(node, "hidden", "hidden element (hidden attribute or display:none)", pending)
     for node in outermost(_screen_reader_only(body)):
@@ -90,6 +92,23 @@ def clean(page: Page, options: Options) -> list[Pending]:
         _leave_trace(node)
         _record(node, "noise", "form control", pending)
     return pending
+
+
+def _text_length(body: LexborNode, enough: float) -> int:
+    """``len(body.text())``, or a part of it already over ``enough`` (the hidden blocks
+    are a sliver of most pages: the first text nodes settle it without the whole text).
+    The walk gives up after a few hundred nodes: a Python step costs more than C's."""
+    length = 0
+    for steps, node in enumerate(body.traverse(include_text=True)):
+        if node.tag_id == TEXT_ID:
+            length += len(node.text_content or "")
+            if length > enough:
+                return length
+        if steps == _LENGTH_WALK:
+            break
+    else:
+        return length  # the whole body walked: the exact length
+    return len(body.text())
 
 
 def _screen_reader_only(body: LexborNode) -> list[LexborNode]:

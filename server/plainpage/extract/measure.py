@@ -30,7 +30,15 @@ def tag_id(name: str) -> int:
     raise ValueError(f"<{name}> is not a tag the parser keeps in a probe document")
 
 
+def _text_id() -> int:
+    node = LexborHTMLParser("<p>t</p>").css_first("p")
+    assert node is not None and node.first_child is not None
+    return node.first_child.tag_id
+
+
 _A = tag_id("a")
+#: The tag id of a text node.
+TEXT_ID = _text_id()
 
 
 def find_tags(node: LexborNode, tag_ids: frozenset[int] | int) -> list[LexborNode]:
@@ -54,8 +62,8 @@ def first_tag(node: LexborNode, tag_ids: frozenset[int] | int) -> LexborNode | N
 
 def nonspace(text: str) -> int:
     """Characters of ``text`` that are not whitespace (space, newline, tab, CR, NBSP)."""
-    # Counting is a loop over the string per character; ``in`` is a fast scan, so the rare
-    # characters are counted only where they occur (a third of the cost on big texts).
+    # Each count is a loop over the string; ``in`` is a much faster scan, so the rare
+    # characters are counted only where they occur (about a third less on big texts).
     size = len(text) - text.count(" ") - text.count("\n")
     if "\t" in text:
         size -= text.count("\t")

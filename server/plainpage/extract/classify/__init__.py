@@ -89,6 +89,7 @@ def classify(page: Page, choice: Choice, sig: Signals, options: Options,
 
 
 def _never(node: LexborNode, tag: str) -> bool | None:
+    """``walk_up``'s verdict when only the nodes it already knows (the roots) decide."""
     return None
 
 
