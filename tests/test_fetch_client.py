@@ -10,7 +10,6 @@ dial outside 127.0.0.0/8, so no test sends traffic off the machine.
 from __future__ import annotations
 
 import gzip
-import ipaddress
 import json
 import shutil
 import socket
@@ -49,8 +48,8 @@ from plainpage.fetch import (
     StaticResolver,
     fetch,
 )
+from tests.tripwire import Tripwire, install_tripwire
 
-LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
 ARTICLE = ("<!doctype html><html><head><title>Bridge</title></head><body><article>"
            + "<p>Grüße aus der Stadt: the old bridge closes for repairs this week.</p>" * 8
            + "</article></body></html>").encode("iso-8859-1")
@@ -60,53 +59,12 @@ RESOLVER = StaticResolver({"site.test": ["127.0.0.1"], "other.test": ["127.0.0.1
                            "evil.test": ["10.0.0.7"], "localhost": ["127.0.0.1"]})
 
 
-# -- the tripwire (kept in step with test_fetch_guard.py) ---------------------------------------
-
-class Tripwire(httpcore.NetworkBackend):
-    """Innermost backend: dials 127.0.0.0/8 for real, refuses and records anything else."""
-
-    def __init__(self) -> None:
-        self.dialled: list[tuple[str, int]] = []
-        self.violations: list[object] = []
-        self.real: httpcore.NetworkBackend = httpcore.SyncBackend()
-
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                    local_address: str | None = None,
-                    socket_options: Any = None) -> httpcore.NetworkStream:
-        self.dialled.append((host, port))
-        if not _is_loopback(host):
-            self.violations.append((host, port))
-            raise httpcore.ConnectError(f"tripwire: refused to dial {host}:{port}")
-        return self.real.connect_tcp(host, port, timeout, local_address, socket_options)
-
-
-def _is_loopback(host: object) -> bool:
-    try:
-        return ipaddress.ip_address(str(host)) in LOOPBACK
-    except ValueError:
-        return False
-
+# -- the tripwire (tests/tripwire.py) -------------------------------------------------------
 
 @pytest.fixture(autouse=True)
 def tripwire(monkeypatch: pytest.MonkeyPatch) -> Iterator[Tripwire]:
-    wire = Tripwire()
-    real_connect, real_getaddrinfo = socket.socket.connect, socket.getaddrinfo
-
-    def connect(sock: socket.socket, address: Any) -> None:
-        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):
-            wire.violations.append(address)
-            raise OSError(f"tripwire: socket connect to {address!r}")
-        return real_connect(sock, address)
-
-    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(host, str) and not _is_loopback(host) and host != "localhost":
-            raise OSError(f"tripwire: real DNS lookup of {host!r}")
-        return real_getaddrinfo(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    yield wire
-    assert wire.violations == [], f"dialled outside 127.0.0.0/8: {wire.violations}"
+    """Used by every test: nothing may be dialled outside 127.0.0.0/8."""
+    yield from install_tripwire(monkeypatch)
 
 
 def allow(*ports: int, names: tuple[str, ...] = ("127.0.0.1",), **settings: Any) -> FetchConfig:

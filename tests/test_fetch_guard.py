@@ -14,7 +14,6 @@ import socket
 import time
 from collections.abc import Iterator, Sequence
 
-import httpcore
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -34,65 +33,17 @@ from plainpage.fetch import (
     parse_allow_private,
 )
 from plainpage.fetch.guard import AllowEntry, check_destination, check_url, refusal
+from tests.tripwire import Tripwire, install_tripwire, is_ip
 
-LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
 PRODUCTION = FetchConfig()
 
 
-class Tripwire(httpcore.NetworkBackend):
-    """Innermost backend: dials 127.0.0.0/8 for real, refuses and records anything else."""
-
-    def __init__(self) -> None:
-        self.dialled: list[tuple[str, int]] = []
-        self.violations: list[object] = []
-        self._real = httpcore.SyncBackend()
-
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                    local_address: str | None = None,
-                    socket_options: object = None) -> httpcore.NetworkStream:
-        self.dialled.append((host, port))
-        if not _is_loopback(host):
-            self.violations.append((host, port))
-            raise httpcore.ConnectError(f"tripwire: refused to dial {host}:{port}")
-        return self._real.connect_tcp(host, port, timeout, local_address, socket_options)
-
-
-def _is_loopback(host: object) -> bool:
-    try:
-        return ipaddress.ip_address(str(host)) in LOOPBACK
-    except ValueError:
-        return False  # a name reaching the dialler is a guard bug too
-
+# -- the tripwire (tests/tripwire.py) -------------------------------------------------------
 
 @pytest.fixture(autouse=True)
 def tripwire(monkeypatch: pytest.MonkeyPatch) -> Iterator[Tripwire]:
-    """Used by every test: the tripwire backend, plus socket-level and DNS-level nets."""
-    wire = Tripwire()
-    real_connect, real_getaddrinfo = socket.socket.connect, socket.getaddrinfo
-
-    def connect(sock: socket.socket, address: tuple[str, int]) -> None:
-        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):
-            wire.violations.append(address)
-            raise OSError(f"tripwire: socket connect to {address!r}")
-        return real_connect(sock, address)
-
-    def getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
-        if isinstance(host, str) and host != "localhost" and not _is_ip(host):
-            raise OSError(f"tripwire: real DNS lookup of {host!r}")
-        return real_getaddrinfo(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    yield wire
-    assert wire.violations == [], f"dialled outside 127.0.0.0/8: {wire.violations}"
-
-
-def _is_ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
+    """Used by every test: nothing may be dialled outside 127.0.0.0/8."""
+    yield from install_tripwire(monkeypatch)
 
 
 class CountingResolver(StaticResolver):
@@ -216,7 +167,7 @@ def test_check_url_raises_only_its_own_errors_on_any_text(text: str) -> None:
         except (InvalidURL, BlockedDestination):
             continue
         assert url.scheme in ("http", "https") and url.raw_host
-        assert not url.raw_host.rsplit(b".", 1)[-1].isdigit() or _is_ip(url.host)
+        assert not url.raw_host.rsplit(b".", 1)[-1].isdigit() or is_ip(url.host)
 
 
 # -- B: names, resolution, rebinding ----------------------------------------------------------
