@@ -303,18 +303,22 @@ def test_options_page_saves_and_checks_the_api(browser: ExtensionBrowser, api: A
 
 
 def test_click_to_reader_time(browser: ExtensionBrowser, site: str, artifacts: Path) -> None:
-    page = browser.open(site + "/flood")
-    times = []
-    for _ in range(7):
-        reader, elapsed = browser.timed_read(page)
-        assert pages.FIRST in reader.inner_text("#body")
-        times.append(elapsed)
-        reader.close()
+    # Every fixture page that reads as an article: the median over all their clicks.
+    runs: dict[str, list[float]] = {}
+    for path in ("/flood", "/budget", "/hostile"):
+        page = browser.open(site + path)
+        for _ in range(5):
+            reader, elapsed = browser.timed_read(page)
+            assert pages.FIRST in reader.inner_text("#body")
+            runs.setdefault(path, []).append(elapsed)
+            reader.close()
+        page.close()
+    times = [t for ts in runs.values() for t in ts]
     median = statistics.median(times)
     (artifacts / "click-to-reader.json").write_text(json.dumps(
-        {"page": "/flood", "runs_ms": [round(t * 1000, 1) for t in times],
+        {"runs_ms": {p: [round(t * 1000, 1) for t in ts] for p, ts in runs.items()},
          "median_ms": round(median * 1000, 1)}, indent=1))
-    assert median < 2.0, times  # the aim is 250 ms; this bound only catches a hang or a regression
+    assert median < 2.0, runs  # the aim is 250 ms; this bound only catches a hang or a regression
 
 
 QUOTING = ["plain", 'div[data-x="a"]', "it's", "back\\slash", 'both \' and "', "tab\there",
