@@ -267,16 +267,18 @@ def test_paywall_flag_from_jsonld(flag: object) -> None:
             "hasPart": {"@type": "WebPageElement", "isAccessibleForFree": False,
                         "cssSelector": ".paywalled"}}
     meta = meta_of(page_with(jsonld(data)))
-    assert meta.paywalled is True
-    assert "json-ld isAccessibleForFree=false" in meta.evidence
-    assert any(".paywalled" in item for item in meta.evidence)
+    assert meta.paywalled is True and meta.access == "subscriber"
+    details = [item.detail for item in meta.evidence if item.source == "json-ld"]
+    assert "NewsArticle isAccessibleForFree=false" in details
+    assert any(".paywalled" in detail for detail in details)
 
 
 def test_free_article_is_not_paywalled() -> None:
     data = {"@context": "https://schema.org", "@type": "Article", "headline": "Open",
             "isAccessibleForFree": True}
     meta = meta_of(page_with(jsonld(data)))
-    assert meta.paywalled is False and meta.evidence == ()
+    assert meta.paywalled is False and meta.access == "free"
+    assert [item.detail for item in meta.evidence] == ["Article isAccessibleForFree=true"]
 
 
 # --- purity ----------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from .errors import (
     UpstreamError,
     UpstreamStatus,
 )
-from .model import Article, Block, Removed
+from .model import Article, Block, PaywallEvidence, Removed
 from .options import Options
 
 __version__ = "0.1.0"
@@ -37,6 +37,7 @@ __all__ = [
     "InvalidURL",
     "NotHTML",
     "Options",
+    "PaywallEvidence",
     "PlainpageError",
     "Removed",
     "RuleError",

@@ -183,16 +183,19 @@ class UpstreamStatus(FetchError):
     """The upstream answered with a status other than 2xx (after redirects).
 
     ``upstream_status`` keeps the upstream's code so callers can tell 401/402/403 (paywalls,
-    logins) from 404 or 5xx; the message names it too.
+    logins) from 404 or 5xx; the message names it too. For 401/402/403 with an HTML body,
+    ``page`` is that body as a ``plainpage.fetch.Fetched`` (read under the same limits), so
+    a caller may show the teaser a paywalled page still carries; otherwise None.
     """
 
     type = "upstream-status"
     title = "Upstream error status"
     status = 502
 
-    def __init__(self, detail: str, *, upstream_status: int) -> None:
+    def __init__(self, detail: str, *, upstream_status: int, page: object = None) -> None:
         super().__init__(detail)
         self.upstream_status = upstream_status
+        self.page = page
 
 
 class UpstreamError(FetchError):

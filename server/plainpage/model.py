@@ -9,7 +9,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-__all__ = ["Article", "Block", "BlockType", "Removed", "RemovedKind"]
+__all__ = [
+    "Access", "Article", "Block", "BlockType", "EvidenceSource", "PaywallEvidence", "Removed",
+    "RemovedKind",
+]
 
 BlockType = Literal[
     "heading", "paragraph", "list", "item", "quote", "code", "figure", "table", "rule"
@@ -21,6 +24,12 @@ RemovedKind = Literal[
     "appeal", "subscribe", "newsletter", "readmore", "share", "comments", "ad", "other",
     "nav", "hidden", "noise",
 ]
+
+#: Who may read the whole article, as the page or the server states it: ``free`` (everyone),
+#: ``metered`` (a few articles a month without a subscription), ``subscriber`` (subscribers).
+Access = Literal["free", "metered", "subscriber"]
+#: Where a piece of paywall evidence was read (``PaywallEvidence.source``).
+EvidenceSource = Literal["json-ld", "meta", "http", "teaser"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +88,20 @@ class Removed:
 
 
 @dataclass(frozen=True, slots=True)
+class PaywallEvidence:
+    """One reason behind ``Article.paywalled`` and ``Article.access``.
+
+    ``source`` is where it was read: ``json-ld`` (``isAccessibleForFree``, ``hasPart``),
+    ``meta`` (``article:content_tier``), ``http`` (the site answered 401/402/403) or
+    ``teaser`` (the text is much shorter than the page says the article is); ``detail`` says
+    what was found, for people.
+    """
+
+    source: EvidenceSource
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """The extracted article with its metadata, renderings and removal report."""
 
@@ -101,7 +124,21 @@ class Article:
     html: str = ""
     blocks: tuple[Block, ...] = ()
     removed: tuple[Removed, ...] = ()
+    #: True when the page (or the server's status) says the article is not free to read,
+    #: or the text is a teaser of a longer article; ``paywall_evidence`` says why.
     paywalled: bool = False
+    #: ``free``/``metered``/``subscriber`` when the page or server states it; None: unknown.
+    access: Access | None = None
+    paywall_evidence: tuple[PaywallEvidence, ...] = ()
+    #: The absolute address of the next page of a multi-page article that is not part of
+    #: this one (http(s) only): from a site rule's ``next_page`` or ``<link rel=next>``.
+    next_page: str | None = None
+    #: The addresses of the pages joined into this article, first page first; empty when it
+    #: is one page.
+    pages: tuple[str, ...] = ()
+    #: Why following the pages stopped before the last one (a failed fetch, the page limit,
+    #: another site, a loop); None when nothing was cut short.
+    pages_note: str | None = None
     word_count: int = 0
     reading_minutes: int = 0
     confidence: float = 0.0
@@ -111,11 +148,13 @@ class Article:
         data = {name: getattr(self, name) for name in _SCALAR_FIELDS}
         data["blocks"] = [block.to_dict() for block in self.blocks]
         data["removed"] = [asdict(item) for item in self.removed]
+        data["paywall_evidence"] = [asdict(item) for item in self.paywall_evidence]
+        data["pages"] = list(self.pages)
         return data
 
 
 _SCALAR_FIELDS = (
     "url", "title", "byline", "published", "modified", "site_name", "lang", "dir", "excerpt",
-    "standfirst", "image", "canonical_url", "text", "markdown", "html", "paywalled", "word_count",
-    "reading_minutes", "confidence",
+    "standfirst", "image", "canonical_url", "text", "markdown", "html", "paywalled", "access",
+    "next_page", "pages_note", "word_count", "reading_minutes", "confidence",
 )

@@ -9,6 +9,7 @@ from ..options import Options
 from .candidates import Choice
 from .classify import Decision
 from .page import Metadata, Page
+from .paywall import decide
 from .render import Rendered
 
 _EXCERPT_CHARS = 300
@@ -19,6 +20,7 @@ def assemble(page: Page, meta: Metadata, rendered: Rendered, choice: Choice,
     """Join metadata, renderings and the removal report into one Article."""
     words = len(rendered.text.split())
     confidence = choice.confidence if rendered.text else 0.0
+    verdict = decide(page, meta, rendered.text)
     return Article(
         url=page.url,
         title=meta.title,
@@ -37,11 +39,19 @@ def assemble(page: Page, meta: Metadata, rendered: Rendered, choice: Choice,
         html=rendered.html,
         blocks=rendered.blocks,
         removed=decision.removed,
-        paywalled=meta.paywalled,
+        paywalled=verdict.paywalled,
+        access=verdict.access,
+        paywall_evidence=verdict.evidence,
+        next_page=page.next_page,
         word_count=words,
-        reading_minutes=math.ceil(words / options.words_per_minute) if words else 0,
+        reading_minutes=reading_minutes(words, options.words_per_minute),
         confidence=confidence,
     )
+
+
+def reading_minutes(words: int, per_minute: int) -> int:
+    """Whole minutes to read ``words`` at ``per_minute`` (0 for no text)."""
+    return math.ceil(words / per_minute) if words else 0
 
 
 def empty_article(url: str | None) -> Article:

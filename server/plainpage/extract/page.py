@@ -8,11 +8,25 @@ holds them: comparing ``LexborNode``s with ``==`` serialises both sides.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from ..model import Removed
+from ..model import Access, PaywallEvidence, Removed
+
+
+class LockedPart(NamedTuple):
+    """A section the page's JSON-LD marks as not free (``hasPart`` … ``cssSelector``).
+
+    ``elements`` is how many elements the selector matched before cleaning (-1: it does not
+    compile), ``words`` the words in them, ``probe`` the start of their text (to tell whether
+    it reached the article's text; never output).
+    """
+
+    selector: str
+    elements: int
+    words: int
+    probe: str
 
 
 @dataclass(slots=True)
@@ -35,6 +49,10 @@ class Page:
     jsonld: list[dict[str, Any]] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
     removed: list[Removed] = field(default_factory=list)
+    #: Read by ``marks`` before ``clean`` removes links and hidden sections: the next page's
+    #: address, and the sections the page marks as not free.
+    next_page: str | None = None
+    locked_parts: tuple[LockedPart, ...] = ()
 
     @property
     def body(self) -> LexborNode | None:
@@ -58,6 +76,10 @@ class Metadata:
     canonical_url: str | None = None
     #: JSON-LD isAccessibleForFree == false, or another explicit paywall marker.
     paywalled: bool = False
+    #: What the page states about access (``metadata.access``); None when it says nothing.
+    access: Access | None = None
     #: wordCount the page states for itself, used by the teaser check.
     stated_word_count: int | None = None
-    evidence: tuple[str, ...] = ()
+    #: Length in characters of the JSON-LD articleBody (only its length is ever used).
+    stated_body_chars: int | None = None
+    evidence: tuple[PaywallEvidence, ...] = ()

@@ -1,6 +1,6 @@
 """The extraction pipeline: the order of the stages, written once.
 
-prescan → parse → site → clean → signals → candidates → classify → metadata → render
+prescan → parse → site → marks → clean → signals → candidates → classify → metadata → render
 (→ fallback: readability-lxml's second opinion when our confidence is low)
 
 Each stage is a module of its own; this file only calls them in order and hands each one's
@@ -19,6 +19,7 @@ from . import (
     clean,
     decode,
     fallback,
+    marks,
     metadata,
     parse,
     prescan,
@@ -39,6 +40,7 @@ def run(data: str | bytes, url: str | None, options: Options,
     page = parse.parse(text, url)                     # 2. the one parse of the page
     rule = site.match(rules, url)                     # 3. the site rule, if any …
     site.transform(page, rule)                        #    … rewrites a few nodes
+    marks.read(page, rule)                            #    next page, locked parts: pre-clean
     pending = clean.clean(page, options)              # 4. scripts, styles, hidden, forms
     ruled = site.prepare(page, rule)                  #    what the rule strips
     sig = signals.compute(page, options)              # 5. per-node text statistics

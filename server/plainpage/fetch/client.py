@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 __all__ = ["Fetched", "fetch"]
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_DENIED = frozenset({401, 402, 403})  # their body is read: a paywall may send its teaser
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _ACCEPT = "text/html, application/xhtml+xml;q=0.9"
 _ENCODINGS = "gzip, deflate"  # all we can decode with a bound; httpx would add br/zstd
@@ -179,7 +180,24 @@ def _finish(response: httpx.Response, url: httpx.URL, hops: list[str],
     status = response.status_code
     if not 200 <= status < 300:
         raise UpstreamStatus(f"the upstream answered with status {status}",
-                             upstream_status=status)
+                             upstream_status=status, page=_denied(response, url, hops, config))
+    return _page(response, url, hops, config)
+
+
+def _denied(response: httpx.Response, url: httpx.URL, hops: list[str],
+            config: FetchConfig) -> Fetched | None:
+    """The HTML body of a 401/402/403 (a paywall may still send its teaser), or None."""
+    if response.status_code not in _DENIED:
+        return None
+    try:
+        return _page(response, url, hops, config)
+    except (FetchError, *_TRANSPORT_ERRORS):
+        return None  # not HTML, too large, broken: the status alone is the answer
+
+
+def _page(response: httpx.Response, url: httpx.URL, hops: list[str],
+          config: FetchConfig) -> Fetched:
+    status = response.status_code
     header = response.headers.get("content-type", "").strip()
     media, charset = _media_type(header)
     if header and media not in _HTML_TYPES:

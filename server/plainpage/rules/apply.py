@@ -1,8 +1,9 @@
 """Applying one site rule to a parsed page: pure functions over a selectolax Lexbor tree.
 
 Nothing here fetches, reads files or knows about the pipeline; the pipeline calls, in order:
-``transform`` (right after parsing, the only function that changes the tree), ``body_roots``,
-``strips`` (the nodes to remove, with kind and reason) and ``metadata``.
+``transform`` (right after parsing, the only function that changes the tree), ``next_page``
+(before cleaning: pagination often sits in a ``<nav>``), ``body_roots``, ``strips`` (the nodes
+to remove, with kind and reason) and ``metadata``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from selectolax.lexbor import LexborNode
 
 from .schema import Rule, Selector, StripText, Transform
 
-__all__ = ["BLOCK_TAGS", "body_roots", "metadata", "strips", "transform"]
+__all__ = ["BLOCK_TAGS", "body_roots", "metadata", "next_page", "strips", "transform"]
 
 #: The blocks a ``strip_text`` phrase removes when the rule names no ``block`` selector.
 BLOCK_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "div", "section", "aside",
@@ -181,6 +182,17 @@ def _hand_down(node: LexborNode, offset: int, spans: list[Span]
 def metadata(tree_root: LexborNode, rule: Rule) -> dict[str, str | None]:
     """``title``, ``author``, ``date`` from the rule's selectors: first non-empty value wins."""
     return {name: _first_value(tree_root, getattr(rule, name)) for name in _META_FIELDS}
+
+
+def next_page(tree_root: LexborNode, rule: Rule) -> str | None:
+    """The next page's address as written (``href``, or the selector's ``attr``): the first
+    non-empty one of the rule's ``next_page`` selectors. Resolving it is the caller's job."""
+    for selector in rule.next_page:
+        for node in tree_root.css(selector.css):
+            value = (node.attributes.get(selector.attr or "href") or "").strip()
+            if value:
+                return value
+    return None
 
 
 def _first_value(tree_root: LexborNode, selectors: Iterable[Selector]) -> str | None:

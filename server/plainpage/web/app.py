@@ -14,7 +14,8 @@ extraction is bounded by the core's pre-scan, which refuses documents whose pars
 expensive before parsing them, so no request runs far past ``fetch deadline +
 extract_budget``. An extraction over the budget is logged. A C parser cannot be interrupted
 in-process, so gunicorn's worker ``--timeout`` (``WebSettings.worker_timeout``) is the last
-line, not the first.
+line, not the first. The further pages of a multi-page article (``follow``) are fetched
+within the first fetch's deadline, not after it.
 """
 
 from __future__ import annotations
@@ -39,12 +40,16 @@ from werkzeug.exceptions import InternalServerError
 
 from .. import __version__
 from ..api import extract
+from ..errors import PlainpageError, UpstreamStatus
+from ..extract.paywall import with_status
 from ..fetch import FetchConfig, Fetched, fetch
 from ..fetch.cache import ResultCache, cache_key, freshness, open_cache
 from ..fetch.guard import check_url
+from ..model import Article
 from ..rules import RuleSet, load_dir
 from . import openapi, routes
 from .access import TOKEN_FILE, Access, ensure_token
+from .follow import Load, follow
 from .problems import Problem, problem_for, problem_response
 from .settings import WebSettings
 
@@ -54,7 +59,7 @@ Fetcher = Callable[[str, FetchConfig], Fetched]
 
 log = logging.getLogger("plainpage.web")
 # Metadata URL fields the API promises to be http(s) or null (security notes T19).
-_URL_FIELDS = ("image", "canonical_url")
+_URL_FIELDS = ("image", "canonical_url", "next_page")
 _HTTP_URL = re.compile(r"https?://", re.IGNORECASE)
 _SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -76,7 +81,9 @@ class Service:
         self._fetcher = fetcher
         self._fetch_limits = parse_many(settings.fetch_rate_limit)
         # Entries made under other Options must not be served: the key names them.
-        self._variant = "json:" + hashlib.sha256(repr(settings.options).encode()).hexdigest()[:16]
+        # So do entries joined under another page limit.
+        made_with = repr((settings.options, settings.max_pages))
+        self._variant = "json:" + hashlib.sha256(made_with.encode()).hexdigest()[:16]
 
     @property
     def token_file(self) -> Path | None:
@@ -98,19 +105,59 @@ class Service:
                 except ValueError:
                     pass  # an entry nobody here wrote: treat it as a miss
         self._spend_fetch_quota(client)
-        fetched = self._fetcher(url, self.settings.fetch)
-        article = self._extract(fetched.body, fetched.url, fetched.charset)
+        deadline = time.monotonic() + self.settings.fetch.total_timeout
+        fetched, found = self._first_page(url)
+        ttls = [freshness(fetched.headers, default=self.settings.cache_ttl)]
+        if found.next_page and self.settings.max_pages > 1:
+            found = follow(found, fetched.url, self._loader(client, deadline, ttls),
+                           max_pages=self.settings.max_pages, deadline=deadline,
+                           words_per_minute=self.settings.options.words_per_minute)
+        article = self._public(found)
         if self.cache is not None and key is not None:
-            ttl = freshness(fetched.headers, default=self.settings.cache_ttl)
-            self.cache.put(key, json.dumps(article).encode("ascii"), ttl)
+            self.cache.put(key, json.dumps(article).encode("ascii"), min(ttls))
         return article, False
 
     def article_for_html(self, html: str, url: str | None) -> dict[str, Any]:
-        """The Article JSON for a posted document; nothing of it is cached or logged."""
-        return self._extract(html, url, None)
+        """The Article JSON for a posted document; nothing of it is cached or logged, and
+        its ``next_page`` is only reported, never fetched."""
+        return self._public(self._extract(html, url, None))
 
-    def _extract(self, data: str | bytes, url: str | None, charset: str | None
-                 ) -> dict[str, Any]:
+    def _first_page(self, url: str) -> tuple[Fetched, Article]:
+        """The fetched page and its Article. A 401/402/403 whose body is an article page is
+        kept, marked paywalled (``paywall.with_status``); any other error status is raised."""
+        try:
+            fetched = self._fetcher(url, self.settings.fetch)
+        except UpstreamStatus as exc:
+            denied = self._denied(exc)
+            if denied is None:
+                raise
+            return denied
+        return fetched, self._extract(fetched.body, fetched.url, fetched.charset)
+
+    def _denied(self, exc: UpstreamStatus) -> tuple[Fetched, Article] | None:
+        page = exc.page
+        if not isinstance(page, Fetched):
+            return None
+        try:
+            found = self._extract(page.body, page.url, page.charset)
+        except PlainpageError:
+            return None  # not a document we read: the status is the answer
+        marked = with_status(found, exc.upstream_status)
+        return (page, marked) if marked is not None else None
+
+    def _loader(self, client: str, deadline: float, ttls: list[float]) -> Load:
+        """Fetch and extract one further page within ``deadline``, on the same quota."""
+        def load(url: str) -> tuple[Article, str]:
+            config = self.settings.fetch
+            check_url(url, config)
+            self._spend_fetch_quota(client)
+            left = max(deadline - time.monotonic(), 0.01)
+            fetched = self._fetcher(url, config.replace(total_timeout=left))
+            ttls.append(freshness(fetched.headers, default=self.settings.cache_ttl))
+            return self._extract(fetched.body, fetched.url, fetched.charset), fetched.url
+        return load
+
+    def _extract(self, data: str | bytes, url: str | None, charset: str | None) -> Article:
         started = time.perf_counter()
         article = extract(data, url, options=self.settings.options, charset=charset,
                           rules=self.rules)
@@ -118,6 +165,10 @@ class Service:
         if elapsed > self.settings.extract_budget:
             log.warning("extraction took %.1f s, over the %.0f s budget (%d bytes)",
                         elapsed, self.settings.extract_budget, len(data))
+        return article
+
+    @staticmethod
+    def _public(article: Article) -> dict[str, Any]:
         result = article.to_dict()
         for name in _URL_FIELDS:  # defence in depth: the page chose these strings
             value = result.get(name)

@@ -13,7 +13,16 @@ from dataclasses import fields
 from typing import Any, get_args
 
 from .. import __version__
-from ..model import Article, Block, BlockType, Removed, RemovedKind
+from ..model import (
+    Access,
+    Article,
+    Block,
+    BlockType,
+    EvidenceSource,
+    PaywallEvidence,
+    Removed,
+    RemovedKind,
+)
 from .negotiate import FORMATS
 from .problems import PROBLEM_TYPES
 from .settings import WebSettings
@@ -170,6 +179,11 @@ _TYPES: dict[str, dict[str, Any]] = {
     "bool": {"type": "boolean"}, "int": _INT, "float": {"type": "number"},
     "BlockType": {"enum": list(get_args(BlockType))},
     "RemovedKind": {"enum": list(get_args(RemovedKind))},
+    "EvidenceSource": {"enum": list(get_args(EvidenceSource))},
+    "Access | None": {"enum": [*get_args(Access), None]},
+    "tuple[str, ...]": {"type": "array", "items": _STRING},
+    "tuple[PaywallEvidence, ...]": {
+        "type": "array", "items": {"$ref": "#/components/schemas/PaywallEvidence"}},
     "tuple[Block, ...]": {"type": "array", "items": {"$ref": "#/components/schemas/Block"}},
     "tuple[Removed, ...]": {"type": "array",
                             "items": {"$ref": "#/components/schemas/Removed"}},
@@ -179,7 +193,7 @@ _TYPES: dict[str, dict[str, Any]] = {
 
 
 def _model_schemas() -> dict[str, Any]:
-    """Article, Block and Removed as ``to_dict()`` writes them."""
+    """Article, Block, Removed and PaywallEvidence as ``to_dict()`` writes them."""
     block = _field_schemas(Block)
     # Block.to_dict leaves out the type-specific fields that are empty, so only these four
     # are always there, and a present language/src is never null.
@@ -193,4 +207,7 @@ def _model_schemas() -> dict[str, Any]:
         "Removed": {"type": "object", "additionalProperties": False,
                     "required": [f.name for f in fields(Removed)],
                     "properties": _field_schemas(Removed)},
+        "PaywallEvidence": {"type": "object", "additionalProperties": False,
+                            "required": [f.name for f in fields(PaywallEvidence)],
+                            "properties": _field_schemas(PaywallEvidence)},
     }

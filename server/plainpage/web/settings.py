@@ -36,6 +36,9 @@ PLAINPAGE_EXTRACT_BUDGET   seconds one extraction may take (10); it sets gunicor
 PLAINPAGE_MAX_ELEMENTS     most start tags in one document (80 000; the library's default is
                            600 000): what keeps an extraction within the budget, see below
 PLAINPAGE_WORKERS          gunicorn worker processes for ``serve --production`` (2)
+PLAINPAGE_MAX_PAGES        most pages of a multi-page article a URL request joins (5);
+                           ``1`` never follows ``next_page``. Every page of one request is
+                           fetched within the one fetch deadline (``total_timeout``)
 PLAINPAGE_RULES_DIR        site rules directory (the repository's ``rules/`` if present)
 PLAINPAGE_ALLOW_PRIVATE,   read by ``plainpage.fetch.FetchConfig.from_env``: private
 PLAINPAGE_FETCH_PORTS      destinations the fetcher may reach, extra public ports
@@ -107,6 +110,7 @@ class WebSettings:
     cache_ttl: float = 300.0
     extract_budget: float = 10.0
     workers: int = 2
+    max_pages: int = 5
     rules_dir: Path | None = field(default_factory=default_rules_dir)
     fetch: FetchConfig = field(default_factory=FetchConfig)
     options: Options = field(default_factory=lambda: Options(max_elements=WEB_MAX_ELEMENTS))
@@ -137,6 +141,8 @@ class WebSettings:
             raise ValueError("max_request_bytes must be at least 1024")
         if self.workers < 1:
             raise ValueError("workers must be at least 1")
+        if not 1 <= self.max_pages <= 50:
+            raise ValueError("max_pages must be from 1 to 50")
         if not (math.isfinite(self.cache_ttl) and self.cache_ttl >= 0):
             raise ValueError("cache_ttl must be a number of seconds, 0 or more")
         if not (math.isfinite(self.extract_budget) and self.extract_budget > 0):
@@ -178,7 +184,8 @@ class WebSettings:
             "rate_limit": env.text("RATE_LIMIT"), "fetch_rate_limit": env.text("FETCH_RATE_LIMIT"),
             "redis_url": env.text("REDIS_URL"), "cache_ttl": env.number("CACHE_TTL", float),
             "extract_budget": env.number("EXTRACT_BUDGET", float),
-            "workers": env.number("WORKERS", int), "rules_dir": env.path("RULES_DIR"),
+            "workers": env.number("WORKERS", int), "max_pages": env.number("MAX_PAGES", int),
+            "rules_dir": env.path("RULES_DIR"),
             "fetch": FetchConfig.from_env(environ),
             "options": _options(env.number("MAX_ELEMENTS", int)),
         }

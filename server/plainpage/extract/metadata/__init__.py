@@ -13,14 +13,15 @@ The package's parts:
 - ``titles``: the title and the site's name.
 - ``bylines``: the author's name.
 - ``dates``: date normalisation and the published/modified dates.
-- ``facts``: language, direction, excerpt, image, canonical URL, paywall, word count.
+- ``facts``: language, direction, excerpt, image, canonical URL, word count.
+- ``access``: what the page states about who may read it (JSON-LD, content tier).
 """
 
 from __future__ import annotations
 
 from ...options import Options
 from ..page import Metadata, Page
-from . import bylines, dates, facts, sources, titles
+from . import access, bylines, dates, facts, sources, titles
 
 
 def extract(page: Page, options: Options) -> Metadata:
@@ -31,7 +32,7 @@ def extract(page: Page, options: Options) -> Metadata:
         article = sources.resolve_refs(article, page.jsonld)
     site = titles.site_name(page, meta, article)
     published, modified = dates.find(page, meta, article)
-    paywalled, evidence = facts.paywall(page.jsonld, meta)
+    stated = access.statements(page.jsonld, meta)
     lang = facts.language(page, meta, article)
     return Metadata(
         title=titles.page_title(page, meta, article, strong, site),
@@ -44,7 +45,9 @@ def extract(page: Page, options: Options) -> Metadata:
         excerpt=facts.excerpt(meta, article),
         image=facts.image(page, meta, article),
         canonical_url=facts.canonical(page, meta),
-        paywalled=paywalled,
+        paywalled=stated.paywalled,
+        access=stated.access,
         stated_word_count=facts.word_count(article) if strong and article else None,
-        evidence=evidence,
+        stated_body_chars=access.body_chars(article) if strong else None,
+        evidence=stated.evidence,
     )

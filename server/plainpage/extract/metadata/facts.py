@@ -1,5 +1,5 @@
 """The smaller facts about a page: language, text direction, excerpt, lead image,
-canonical URL, paywall statements and the stated word count.
+canonical URL and the stated word count.
 """
 
 from __future__ import annotations
@@ -11,14 +11,7 @@ from selectolax.lexbor import LexborNode
 
 from ..page import Page
 from ..urls import join
-from .sources import (
-    ARTICLE_TYPES,
-    PAGE_TYPES,
-    clean_text,
-    first_text,
-    types_of,
-    with_main_entities,
-)
+from .sources import clean_text, first_text
 
 _RTL_LANGS = frozenset({"ar", "he", "iw", "fa", "ur", "ps", "yi", "dv", "ckb", "sd", "ug"})
 
@@ -102,27 +95,6 @@ def canonical(page: Page, meta: dict[str, str]) -> str | None:
     return page.canonical or _url(page, meta.get("og:url"))
 
 
-def paywall(objects: list[dict[str, Any]], meta: dict[str, str]) -> tuple[bool, tuple[str, ...]]:
-    """Explicit paywall statements: JSON-LD isAccessibleForFree=false, content_tier=locked."""
-    evidence: list[str] = []
-    for obj in with_main_entities(objects):
-        if not types_of(obj) & (ARTICLE_TYPES | PAGE_TYPES):
-            continue
-        if _is_false(obj.get("isAccessibleForFree")):
-            evidence.append("json-ld isAccessibleForFree=false")
-        parts = obj.get("hasPart")
-        for part in parts if isinstance(parts, list) else [parts]:
-            if isinstance(part, dict) and _is_false(part.get("isAccessibleForFree")):
-                selector = part.get("cssSelector")
-                if isinstance(selector, str) and selector.strip():
-                    evidence.append(f"json-ld hasPart isAccessibleForFree=false "
-                                    f"cssSelector={selector.strip()}")
-    if (meta.get("article:content_tier") or "").strip().lower() == "locked":
-        evidence.append("meta article:content_tier=locked")
-    unique = tuple(dict.fromkeys(evidence))
-    return bool(unique), unique
-
-
 def word_count(article: dict[str, Any]) -> int | None:
     """The JSON-LD wordCount when it is a positive whole number."""
     value = article.get("wordCount")
@@ -132,6 +104,3 @@ def word_count(article: dict[str, Any]) -> int | None:
     # "1,234" and 1234 are counts; "INFINITY", "-5" and "12.5k" are not.
     return int(digits) if digits.isascii() and digits.isdigit() and int(digits) > 0 else None
 
-
-def _is_false(value: Any) -> bool:
-    return value is False or (isinstance(value, str) and value.strip().lower() == "false")

@@ -28,7 +28,7 @@ from .blocks import text_of
 from .sanitize import Urls, clean
 from .walk import walk
 
-__all__ = ["Rendered", "render"]
+__all__ = ["Rendered", "from_blocks", "render"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +52,15 @@ def render(roots: Sequence[LexborNode], page: Page, drops: frozenset[int],
     skipping the nodes whose mem_id is in ``drops``."""
     if not roots:
         return Rendered()
-    found = walk(roots, Urls(page.base_url), drops, options)
+    return from_blocks(walk(roots, Urls(page.base_url), drops, options))
+
+
+def from_blocks(blocks: Sequence[Block]) -> Rendered:
+    """Text, Markdown and sanitised HTML of finished blocks (one page's, or several pages'
+    joined: ``join``)."""
+    found = tuple(blocks)
     return Rendered(
-        blocks=tuple(found),
+        blocks=found,
         text=text_of(found, "\n\n"),
         markdown="\n\n".join(block.markdown for block in found if block.markdown),
         html=clean("".join(block.html for block in found)),
