@@ -64,7 +64,8 @@ function showArticle(job) {
   $("meta").replaceChildren(...metaLine(article, pageUrl));
   showText("standfirst", article.standfirst);
   showText("byline", article.byline);
-  $("paywall").hidden = article.paywalled !== true;
+  showPaywall(article);
+  showText("pages-note", article.pages_note);
   const body = $("body");
   setLanguage($("article"), article);
   const blockElements = renderBlocks(body, article.blocks, pageUrl);
@@ -73,10 +74,41 @@ function showArticle(job) {
   } else {
     $("source").hidden = true;
   }
+  const next = safeUrl(article.next_page, pageUrl, HTTP);
+  if (next) {
+    $("next-page").href = next;
+    $("next-page").hidden = false;
+  }
   setUpRemoved(job, pageUrl, blockElements);
   $("status").hidden = true;
   $("article").hidden = false;
   settle("done");
+}
+
+// The notice always says what the page does; how the page says it is sold follows.
+const NOTICE = "This page shows only part of the article to readers without a subscription";
+const ACCESS = {
+  metered: `${NOTICE} (it says its articles are metered).`,
+  subscriber: `${NOTICE} (it says the article is for subscribers).`,
+};
+const GUESSED = "This page seems to show only part of the article to readers without a "
+  + "subscription: its text is much shorter than the length it states.";
+const NOTHING_MORE = " plainpage shows what the page shows, nothing more.";
+
+function showPaywall(article) {
+  const evidence = Array.isArray(article.paywall_evidence) ? article.paywall_evidence : [];
+  $("paywall").hidden = article.paywalled !== true;
+  if (article.paywalled !== true) {
+    return;
+  }
+  const guessed = evidence.length > 0 && evidence.every((item) => item?.source === "teaser");
+  const lead = ACCESS[article.access] ?? (guessed ? GUESSED : `${NOTICE}.`);
+  $("paywall-text").textContent = lead + NOTHING_MORE;
+  $("paywall-evidence").replaceChildren(...evidence.filter((item) => item?.detail).map((item) => {
+    const entry = document.createElement("li");
+    entry.textContent = String(item.detail);
+    return entry;
+  }));
 }
 
 function metaLine(article, pageUrl) {

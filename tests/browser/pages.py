@@ -53,7 +53,8 @@ document.addEventListener("click", () => {{ window.__pageClicks += 1; }}, true);
 
 PAYWALLED = _page("Council budget in detail", f"""
 <article><h1>Council budget in detail</h1><p>{FIRST}</p><p>{SECOND}</p></article>""",
-                  head="""<script type="application/ld+json">{"@context": "https://schema.org",
+                  head="""<link rel="next" href="/budget/2">
+<script type="application/ld+json">{"@context": "https://schema.org",
 "@type": "NewsArticle", "headline": "Council budget in detail", "isAccessibleForFree": false,
 "hasPart": {"@type": "WebPageElement", "isAccessibleForFree": false,
 "cssSelector": ".paid"}}</script>""")

@@ -158,7 +158,13 @@ def test_paywalled_page_gets_a_plain_notice(browser: ExtensionBrowser, site: str
     _page, reader = read(browser, site, "/budget")
     notice = reader.inner_text("#paywall")
     assert "shows only part of the article to readers without a subscription" in notice
+    assert "for subscribers" in notice  # the access the page declares
+    evidence = reader.locator("#paywall-evidence li").all_inner_texts()
+    assert any("isAccessibleForFree=false" in item for item in evidence), evidence
     assert pages.FIRST in reader.inner_text("#body")  # what the page shows is still shown
+    # The next page is offered as a link, never fetched behind the reader's back.
+    assert reader.get_attribute("#next-page", "href") == site + "/budget/2"
+    assert reader.is_visible("#next-page")
 
 
 def test_api_down_shows_the_error_with_the_start_command(browser: ExtensionBrowser,
