@@ -98,6 +98,23 @@ def test_a_locked_part_that_the_page_hides_is_counted_and_not_shown() -> None:
             "subscribers; its text is not in the article") in found
 
 
+def test_what_a_paywalled_page_hides_is_named_in_the_report_but_not_shown() -> None:
+    html = page(jsonld(isAccessibleForFree=False),
+                f'<div class="locked" style="display: none"><p>{SECRET}</p></div>')
+    article = extract(html)
+    hidden = [item for item in article.removed if item.kind == "hidden"]
+    assert hidden and all(item.text == "" for item in hidden)
+    assert "text withheld: the page is paywalled" in hidden[0].reason
+    assert SECRET not in json.dumps(article.to_dict())
+
+
+def test_on_a_free_page_hidden_text_is_reported_as_before() -> None:
+    html = page(body=f'<div class="note" style="display: none"><p>{SECRET}</p></div>')
+    article = extract(html)
+    assert article.paywalled is False
+    assert [item.text for item in article.removed if item.kind == "hidden"] == [SECRET]
+
+
 def test_a_locked_part_the_page_sent_visibly_is_reported_as_in_the_article() -> None:
     part = {"@type": "WebPageElement", "isAccessibleForFree": "false",
             "cssSelector": ".locked, .locked-2"}

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
-from ..model import Article
+from ..model import Article, Removed
 from ..options import Options
 from .candidates import Choice
 from .classify import Decision
@@ -38,7 +39,7 @@ def assemble(page: Page, meta: Metadata, rendered: Rendered, choice: Choice,
         markdown=rendered.markdown,
         html=rendered.html,
         blocks=rendered.blocks,
-        removed=decision.removed,
+        removed=_withhold_hidden(decision.removed) if verdict.paywalled else decision.removed,
         paywalled=verdict.paywalled,
         access=verdict.access,
         paywall_evidence=verdict.evidence,
@@ -47,6 +48,15 @@ def assemble(page: Page, meta: Metadata, rendered: Rendered, choice: Choice,
         reading_minutes=reading_minutes(words, options.words_per_minute),
         confidence=confidence,
     )
+
+
+def _withhold_hidden(removed: tuple[Removed, ...]) -> tuple[Removed, ...]:
+    """On a paywalled page, hidden elements are often the locked part of the article: the
+    report names them but does not show what the page hides from its readers."""
+    return tuple(
+        replace(item, text="", reason=f"{item.reason}; text withheld: the page is paywalled")
+        if item.kind == "hidden" else item
+        for item in removed)
 
 
 def reading_minutes(words: int, per_minute: int) -> int:
