@@ -333,7 +333,7 @@ QUOTING = ["plain", 'div[data-x="a"]', "it's", "back\\slash", 'both \' and "', "
 
 def test_rule_writer_matches_rules_fmt(browser: ExtensionBrowser, tmp_path: Path) -> None:
     from plainpage.rules.fmt import quote
-    from plainpage.rules.scaffold import _fixture_name, rule_host
+    from plainpage.rules.scaffold import fixture_name, rule_host
 
     options = browser.open(browser.url("options/options.html"))
     module = "const m = await import('/lib/rule.js');"
@@ -344,7 +344,7 @@ def test_rule_writer_matches_rules_fmt(browser: ExtensionBrowser, tmp_path: Path
     names = f"async (xs) => {{ {module} return xs.map(u => [m.ruleHost(u), m.fixtureName(u)]); }}"
     named = options.evaluate(names, urls)
     last = [unquote(urlsplit(u).path.rstrip("/").split("/")[-1]) for u in urls]
-    expected = [[rule_host(u), _fixture_name(Path(n))] for u, n in zip(urls, last, strict=True)]
+    expected = [[rule_host(u), fixture_name(Path(n))] for u, n in zip(urls, last, strict=True)]
     assert named == expected
     # A selector that needs quoting still gives a valid, canonically formatted file.
     snippet = options.evaluate(f"""async () => {{ {module} return m.ruleSnippet({{

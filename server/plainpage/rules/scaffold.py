@@ -15,7 +15,7 @@ from selectolax.lexbor import LexborHTMLParser
 from .fmt import dumps
 from .schema import PLACEHOLDER, covered, host_problem, url_host
 
-__all__ = ["new_rule", "rule_host"]
+__all__ = ["fixture_name", "new_rule", "rule_host"]
 
 _UNSAFE = re.compile(r"[^a-z0-9._-]+")
 _HEADER = """\
@@ -61,7 +61,7 @@ def new_rule(host: str, fixture_html_path: str | Path, rules_dir: str | Path, *,
     if rule_path.exists():
         raise ValueError(f"{rule_path} already exists: edit it instead")
     page = Path(fixture_html_path).read_bytes()
-    fixture = rules / "fixtures" / host / _fixture_name(Path(fixture_html_path))
+    fixture = rules / "fixtures" / host / fixture_name(Path(fixture_html_path))
     if fixture.exists():
         raise ValueError(f"{fixture} already exists: pick another file name")
     fixture.parent.mkdir(parents=True, exist_ok=True)
@@ -77,7 +77,9 @@ def new_rule(host: str, fixture_html_path: str | Path, rules_dir: str | Path, *,
     return rule_path, fixture
 
 
-def _fixture_name(source: Path) -> str:
+def fixture_name(source: Path) -> str:
+    """The fixture's file name for a saved page: its stem, lower-cased, safe characters only
+    (the extension's rule writer names downloads the same way)."""
     stem = _UNSAFE.sub("-", source.stem.lower()).strip("-._") or "page"
     return f"{stem}.html"
 
