@@ -33,7 +33,7 @@ from typing import Any
 
 from plainpage.errors import RuleError
 from plainpage.rules.ftr_report import ImportReport
-from plainpage.rules.schema import covered, host_problem, url_host
+from plainpage.rules.hosts import covered, host_problem, url_host
 from plainpage.rules.xpath import translate
 from plainpage.rules.xpath_css import Untranslatable, attr_selector, css_name
 

@@ -16,7 +16,8 @@ from types import MappingProxyType
 from typing import Any
 
 from ..errors import RuleError, RuleSchemaError, RuleSyntaxError
-from .schema import PLACEHOLDER, Rule, RuleTest, url_host, validate
+from .hosts import url_host
+from .schema import PLACEHOLDER, Rule, RuleTest, validate
 
 __all__ = ["KeyLines", "RuleSet", "load_dir", "load_file", "match", "parse_source",
            "read_source", "repo_problems"]

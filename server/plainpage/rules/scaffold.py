@@ -13,7 +13,8 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser
 
 from .fmt import dumps
-from .schema import PLACEHOLDER, covered, host_problem, url_host
+from .hosts import covered, host_problem, url_host
+from .schema import PLACEHOLDER
 
 __all__ = ["fixture_name", "new_rule", "rule_host"]
 

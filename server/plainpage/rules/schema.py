@@ -2,8 +2,8 @@
 
 ``validate(data, path, line_of)`` turns one parsed TOML document into a ``Rule`` or raises
 ``RuleSchemaError`` naming file, line and key (``line_of`` gives the line of a key path:
-tomllib keeps no positions). Host patterns are checked here too; the format itself is
-described in rules/README.md.
+tomllib keeps no positions). Host patterns are checked with ``hosts.host_problem``; the
+format itself is described in rules/README.md.
 """
 
 from __future__ import annotations
@@ -15,15 +15,15 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from types import MappingProxyType
 from typing import Any, NoReturn
-from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from ..errors import RuleSchemaError
+from .hosts import covered, host_problem, url_host
 
 __all__ = [
     "KINDS", "PLACEHOLDER", "Example", "Origin", "Rule", "RuleTest", "Selector", "Strip",
-    "StripText", "Transform", "covered", "host_problem", "url_host", "validate",
+    "StripText", "Transform", "validate",
 ]
 
 #: What a rule may label a removal as (the boilerplate classes of issue 3).
@@ -55,7 +55,6 @@ _OP_KEYS = MappingProxyType({"rename": ("op", "css", "to"), "unwrap": ("op", "cs
                              "attr": ("op", "css", "from", "to")})
 _ATTR_RE = re.compile(r"^[A-Za-z_:][-A-Za-z0-9_:.]*$")
 _FIXTURE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.html?$")
-_NOT_IN_HOST = frozenset("/:@?#*[]\\%")
 _TOML_TYPES = ((bool, "boolean"), (int, "integer"), (float, "float"), (str, "string"),
                (list, "array"), (dict, "table"), ((date, time), "date or time"))
 
@@ -146,43 +145,6 @@ class Rule:
     def patterns(self) -> tuple[str, ...]:
         """Every host pattern the rule claims: its host, then ``hosts``."""
         return (self.host, *self.hosts)
-
-
-def url_host(url: str | None) -> str | None:
-    """The host rules are matched on: lower-cased, port and trailing dot dropped, IDNA as is.
-
-    A bare ``example.com/path`` counts as a URL without a scheme.
-    """
-    text = (url or "").strip()
-    if not text:
-        return None
-    try:
-        host = urlsplit(text if "//" in text else "//" + text).hostname
-    except ValueError:  # e.g. an unbalanced IPv6 bracket
-        return None
-    return (host or "").rstrip(".") or None
-
-
-def host_problem(pattern: str, *, wildcard: bool) -> str | None:
-    """Why ``pattern`` is not a usable host (or, with ``wildcard``, ``*.domain``); else None."""
-    wild = wildcard and pattern.startswith("*.")
-    name = pattern[2:] if wild else pattern
-    if name != name.lower():
-        return f"{pattern!r} must be lower case"
-    if any(char in _NOT_IN_HOST or char.isspace() for char in name):
-        return f"{pattern!r} is not a host name (no scheme, path, port or '*' inside)"
-    if not all(name.split(".")):
-        return f"{pattern!r} has an empty label"
-    if wild and "." not in name:
-        return f"{pattern!r} is too broad: a wildcard needs a domain with a dot"
-    return None
-
-
-def covered(patterns: frozenset[str], host: str) -> bool:
-    """Whether ``host`` is matched by one of a rule's host patterns."""
-    if host in patterns or (host.startswith("www.") and host[4:] in patterns):
-        return True
-    return any(p.startswith("*.") and host.endswith(p[1:]) for p in patterns)
 
 
 @dataclass(frozen=True, slots=True)
