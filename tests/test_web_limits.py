@@ -174,6 +174,80 @@ def test_the_fetch_quota_counts_only_real_fetches(tmp_path: Path) -> None:
     assert fetcher.calls == urls[:2]
 
 
+# --- per-address limit and proxies ----------------------------------------------------------------
+
+
+def _as(client, address: str, headers: dict[str, str]) -> int:
+    return int(client.get("/v1/rules", headers=headers,
+                          environ_base={"REMOTE_ADDR": address}).status_code)
+
+
+def test_the_address_limit_counts_before_the_credentials(tmp_path: Path) -> None:
+    client = make_app(tmp_path, mode="shared", token=None, api_keys=(KEY_A,),
+                      ip_rate_limit="3/minute").test_client()
+    wrong = {"Authorization": "Bearer not-a-key-0123456789"}
+    assert [_as(client, "198.51.100.7", wrong) for _ in range(3)] == [401, 401, 401]
+    good = {"Authorization": f"Bearer {KEY_A}"}
+    response = client.get("/v1/rules", headers=good, environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    assert response.status_code == 429 and response.get_json()["type"] == "rate-limited"
+    assert int(response.headers["Retry-After"]) >= 1
+    assert _as(client, "198.51.100.8", good) == 200  # another address has its own count
+    assert client.get("/healthz", environ_base={"REMOTE_ADDR": "198.51.100.7"}).status_code \
+        == 200  # health checks are never limited
+
+
+def test_without_trusted_proxies_forwarded_for_buys_nothing(tmp_path: Path) -> None:
+    client = make_app(tmp_path, ip_rate_limit="2/minute").test_client()
+    spoofed = [int(client.get("/v1/rules", headers={**AUTH, "X-Forwarded-For": f"203.0.113.{i}"}
+                              ).status_code) for i in range(3)]
+    assert spoofed == [200, 200, 429]
+
+
+def test_with_one_trusted_proxy_the_address_it_saw_counts(tmp_path: Path) -> None:
+    client = make_app(tmp_path, ip_rate_limit="2/minute", trusted_proxies=1).test_client()
+
+    def via_proxy(forwarded: str) -> int:
+        return int(client.get("/v1/rules", headers={**AUTH, "X-Forwarded-For": forwarded},
+                              environ_base={"REMOTE_ADDR": "10.0.0.2"}).status_code)
+
+    # The client may send any X-Forwarded-For; the proxy appends the address it saw, and
+    # only that last entry is believed.
+    assert [via_proxy(f"192.0.2.{i}, 198.51.100.7") for i in range(3)] == [200, 200, 429]
+    assert via_proxy("198.51.100.9") == 200  # another client behind the same proxy
+
+
+def test_a_trusted_proxy_does_not_change_the_host_check(tmp_path: Path) -> None:
+    client = make_app(tmp_path, trusted_proxies=1).test_client()
+    response = client.get("/v1/rules", headers={**AUTH, "Host": "rebound.example",
+                                                "X-Forwarded-Host": "localhost"})
+    assert response.status_code == 403 and response.get_json()["type"] == "forbidden-host"
+
+
+def test_address_limit_defaults_by_mode(tmp_path: Path) -> None:
+    personal = settings(tmp_path)
+    shared = settings(tmp_path, mode="shared", token=None, api_keys=(KEY_A,))
+    assert personal.address_limit is None  # one user, always on loopback
+    assert shared.address_limit == "600/minute"
+    assert shared.replace(ip_rate_limit="off").address_limit is None
+    with pytest.raises(ValueError):
+        settings(tmp_path, ip_rate_limit="often")
+    with pytest.raises(ValueError):
+        settings(tmp_path, trusted_proxies=-1)
+
+
+def test_quotas_survive_a_redis_outage(tmp_path: Path, redis_server: RedisServer) -> None:
+    fetcher = FakeFetcher({URL: fetched(URL, article_page())})
+    app = create_app(settings(tmp_path, redis_url=redis_server.url, fetch_rate_limit="2/minute",
+                              ip_rate_limit="50/minute", cache_ttl=0), fetcher=fetcher)
+    client = app.test_client()
+    assert client.get("/v1/extract", query_string={"url": URL}, headers=AUTH).status_code == 200
+    redis_server.kill()
+    # Counting goes on per process: never a 5xx because Redis is gone.
+    answers = [client.get("/v1/extract", query_string={"url": URL},
+                          headers=AUTH).status_code for _ in range(3)]
+    assert answers == [200, 200, 429]
+
+
 # --- Redis: two instances share limits and cache; posted HTML never reaches it ---------------
 
 

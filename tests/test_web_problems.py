@@ -200,3 +200,15 @@ def test_http_exception_headers_are_kept_but_not_its_html() -> None:
     body, headers = problem_for(MethodNotAllowed(valid_methods=["GET"]))
     assert headers == {"Allow": "GET"} and "<" not in body["detail"]
     assert isinstance(MethodNotAllowed(), HTTPException)
+
+
+def test_docs_list_every_problem_type_as_the_table_has_it() -> None:
+    docs = (Path(__file__).parent.parent / "docs" / "service.md").read_text(encoding="utf-8")
+    for slug, kind in PROBLEM_TYPES.items():
+        assert f"| `{slug}` | {kind.status} | {kind.meaning} |" in docs, slug
+
+
+def test_host_busy_is_429_with_retry_after() -> None:
+    body, headers = problem_for(errors.HostBusy("4 fetches running", retry_after=2), "urn:x")
+    assert (body["type"], body["status"], body["retry_after"]) == ("rate-limited", 429, 2)
+    assert headers == {"Retry-After": "2"}

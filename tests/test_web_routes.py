@@ -306,10 +306,15 @@ def test_query_strings_of_fetched_urls_stay_out_of_the_logs(
     assert "GET /v1/extract" in caplog.text and "SECRET-TOKEN-42" not in caplog.text
 
 
-def test_an_extraction_over_the_budget_is_logged_without_content(
+def test_an_extraction_over_the_budget_is_422_without_content_in_answer_or_log(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.WARNING, logger="plainpage.web")
+    caplog.set_level(logging.DEBUG)
     client = make_app(tmp_path, extract_budget=1e-9).test_client()
-    assert post_html(client, article_page(CANARY + " and enough words to be text")).status_code \
-        == 200
-    assert "over the 0 s budget" in caplog.text and CANARY not in caplog.text
+    response = post_html(client, article_page(CANARY + " and enough words to be text"))
+    assert response.status_code == 422
+    problem = response.get_json()
+    assert problem["type"] == "document-too-complex" and "budget" in problem["detail"]
+    assert CANARY not in response.get_data(as_text=True) and CANARY not in caplog.text
+    # The same page within a budget is fine: the budget, not the page, refused it.
+    ok = post_html(make_app(tmp_path).test_client(), article_page(CANARY + " and more words"))
+    assert ok.status_code == 200

@@ -8,6 +8,7 @@ stderr and an exit code. Group-wide settings travel in ``click.Context.obj``, ne
 from __future__ import annotations
 
 import codecs
+import importlib
 import json
 import os
 import sys
@@ -29,7 +30,6 @@ from .model import Article
 from .options import Options
 from .rules import RuleSet, load_dir
 from .rules.commands import default_rules_dir, rules
-from .web.serve import serve
 
 __all__ = ["EXIT_CODES", "cli", "main", "render"]
 
@@ -291,7 +291,26 @@ def _epilog() -> str:
     return "\n".join(["\b", "Exit codes:", *rows])
 
 
-@click.group(name="plainpage", context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose heavier subcommands are imported only when asked for: ``plainpage
+    extract`` never imports the web package (Flask, flask-limiter, redis …)."""
+
+    #: Subcommand name → (module, attribute) of its click command.
+    LAZY: dict[str, tuple[str, str]] = {"serve": ("plainpage.web.serve", "serve")}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.LAZY and cmd_name not in self.commands:
+            module, attribute = self.LAZY[cmd_name]
+            command: click.Command = getattr(importlib.import_module(module), attribute)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(name="plainpage", cls=LazyGroup,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="plainpage")
 @click.option("--traceback", "show_traceback", is_flag=True,
               help="Print the traceback of an internal error (for bug reports).")
@@ -370,7 +389,6 @@ def load_rules(rules_dir: Path | None) -> RuleSet | None:
 
 
 cli.add_command(rules)
-cli.add_command(serve)
 
 
 def main() -> None:

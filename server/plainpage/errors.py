@@ -4,6 +4,7 @@
   + InputError                   the input itself is unusable
     - NotHTML                    bytes that are a PDF, an image, an archive …
     - DocumentTooComplex         refused by the pre-scan before parsing (depth, tag size …)
+      · OverBudget               the extraction ran past its time budget (Options.time_budget)
   + RuleError                    a site rule file is broken
     - RuleSyntaxError            not valid TOML
     - RuleSchemaError            valid TOML, but keys, types or selectors are wrong
@@ -16,6 +17,7 @@
     - UnsupportedContentType     the upstream answered with something that is not HTML
     - UpstreamStatus             the upstream answered with an error status (upstream_status)
     - UpstreamError              the upstream could not be reached or sent a broken response
+    - HostBusy                   too many fetches to the same host are running (retry_after)
 
 Each class carries a stable ``type`` slug, a short ``title`` and the HTTP ``status`` the web
 edge answers with; the CLI maps ``exit_code``. Edges translate; nothing below them catches
@@ -31,9 +33,11 @@ __all__ = [
     "DocumentTooComplex",
     "FetchError",
     "FetchTimeout",
+    "HostBusy",
     "InputError",
     "InvalidURL",
     "NotHTML",
+    "OverBudget",
     "PlainpageError",
     "RuleError",
     "RuleSchemaError",
@@ -82,6 +86,11 @@ class DocumentTooComplex(InputError):
     type = "document-too-complex"
     title = "Document too complex"
     status = 422
+
+
+class OverBudget(DocumentTooComplex):
+    """The extraction ran longer than ``Options.time_budget`` and was stopped between two
+    steps: the document is accepted by the pre-scan but too costly for this budget."""
 
 
 class RuleError(PlainpageError):
@@ -206,3 +215,16 @@ class UpstreamError(FetchError):
     type = "upstream-error"
     title = "Upstream unreachable or broken"
     status = 502
+
+
+class HostBusy(FetchError):
+    """Too many fetches to the same host are running at once (the per-host concurrency cap);
+    ``retry_after`` is the number of seconds after which a retry is sensible."""
+
+    type = "rate-limited"
+    title = "Too many requests"
+    status = 429
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after

@@ -56,6 +56,11 @@ class Options:
     clean_boilerplate: bool = _opt(
         True, "Run the boilerplate classifier (appeals, newsletters, read-more, share …).")
 
+    # Time.
+    time_budget: float = _opt(
+        0.0, "Wall-clock seconds one extraction may take; past it, it stops between two steps "
+        "with OverBudget (a DocumentTooComplex). 0: no budget.")
+
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Options:
         """Build Options from a mapping, refusing unknown keys and wrong types."""

@@ -54,6 +54,8 @@ __all__ = [
     "freshness",
     "normalise_url",
     "open_cache",
+    "storable",
+    "validators",
 ]
 
 #: Every key starts with this, so a shared Redis can hold other things (and a v2 key format).
@@ -84,7 +86,7 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 _PERCENT = re.compile(r"%[0-9a-fA-F]{2}")
 # One Cache-Control directive: a token, optionally "=" and a token or a quoted string.
 _DIRECTIVE = re.compile(r"""([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?:\s*=\s*("(?:[^"\\]|\\.)*"|[^,\s]*))?""")
-_UNCACHEABLE = frozenset({"no-store", "private", "no-cache"})
+_PRIVATE = frozenset({"no-store", "private"})
 
 log = logging.getLogger(__name__)
 
@@ -146,9 +148,10 @@ def freshness(
 ) -> float:
     """Seconds a fetched response may be served from the cache: 0 means "do not store".
 
-    RFC 9111 for a shared cache that does not revalidate (yet): ``no-store``, ``private``,
-    ``no-cache`` (also ``Pragma: no-cache`` without Cache-Control), ``Vary: *`` and any
-    ``Set-Cookie`` give 0; else ``s-maxage``, then ``max-age``, minus ``Age``; else
+    RFC 9111 for a shared cache: what is not ``storable`` gives 0, and so does ``no-cache``
+    (also ``Pragma: no-cache`` without Cache-Control: such a response may be stored, but
+    must be revalidated before each use); else ``s-maxage``, then ``max-age``, minus
+    ``Age``; else
     ``Expires`` − ``Date`` (``now`` when Date is missing or broken) minus ``Age``; else
     ``default`` (the caller's heuristic for pages without caching headers). The result is
     clamped to ``[0, cap]``. Malformed values count as stale, as RFC 9111 §4.2.1 and §5.3
@@ -157,13 +160,9 @@ def freshness(
     """
     h = _lower(headers)
     control = _directives(h.get("cache-control", ""))
-    uncacheable = (
-        "set-cookie" in h
-        or _UNCACHEABLE & control.keys()
-        or h.get("vary", "").strip() == "*"
-        or ("cache-control" not in h and "no-cache" in h.get("pragma", "").lower())
-    )
-    if uncacheable:
+    stale = ("no-cache" in control
+             or ("cache-control" not in h and "no-cache" in h.get("pragma", "").lower()))
+    if stale or not _storable(h, control):
         return 0.0
     age = _delta_seconds(h["age"].split(",")[0]) if "age" in h else None
     age = age or 0.0  # an invalid Age is ignored
@@ -174,6 +173,26 @@ def freshness(
     if "expires" in h:
         return _clamp(_expires_lifetime(h, now) - age, cap)
     return _clamp(default, cap)
+
+
+def storable(headers: Mapping[str, str]) -> bool:
+    """Whether a shared cache may keep this response at all (to serve it while fresh, or to
+    revalidate it): not with ``no-store`` or ``private``, ``Vary: *`` or any ``Set-Cookie``
+    (a response made for one visitor)."""
+    h = _lower(headers)
+    return _storable(h, _directives(h.get("cache-control", "")))
+
+
+def _storable(h: dict[str, str], control: dict[str, str]) -> bool:
+    return not ("set-cookie" in h or _PRIVATE & control.keys()
+                or h.get("vary", "").strip() == "*")
+
+
+def validators(headers: Mapping[str, str]) -> dict[str, str]:
+    """The response's ``etag`` and ``last-modified`` (lower-case names), those it has: what a
+    later conditional request sends back (``plainpage.fetch.fetch(validators=…)``)."""
+    h = _lower(headers)
+    return {name: h[name] for name in ("etag", "last-modified") if h.get(name, "").strip()}
 
 
 def _lower(headers: Mapping[str, str]) -> dict[str, str]:

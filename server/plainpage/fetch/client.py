@@ -15,9 +15,11 @@ How the pieces fit (httpx 0.28 / httpcore 1.0):
   on that backend (``httpx.HTTPTransport`` takes no network backend). TLS settings belong to
   the backend: verification on, certifi's CAs plus ``FetchConfig.ca_file``, built only when
   a https URL needs them.
-* Redirects are followed here, by hand, each hop re-checked by ``guard.check_url``.
-* The body is read raw and decoded here (gzip, deflate) with zlib's ``max_length``, so the
-  cap counts decoded bytes and a gzip bomb costs no more memory than the cap.
+* Redirects are followed here, by hand, each hop re-checked by ``guard.check_url``; with a
+  ``hostcap.HostCap``, every hop holds a slot of its host while it runs.
+* A conditional request (``validators``: a stored response's ETag / Last-Modified) may end
+  in 304, which comes back as a ``Fetched`` with status 304 and no body.
+* ``body`` reads the body with a bounded decoder and checks its first bytes.
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ import socket
 import ssl
 import threading
 import time
-import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -40,16 +42,17 @@ from ..errors import (
     FetchError,
     FetchTimeout,
     InvalidURL,
-    TooLarge,
     TooManyRedirects,
     UnsupportedContentType,
     UpstreamError,
     UpstreamStatus,
 )
 from . import guard
+from .body import ENCODINGS, media_type, read_body
 
 if TYPE_CHECKING:
     from . import FetchConfig
+    from .hostcap import HostCap
 
 __all__ = ["Fetched", "fetch"]
 
@@ -57,17 +60,14 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _DENIED = frozenset({401, 402, 403})  # their body is read: a paywall may send its teaser
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _ACCEPT = "text/html, application/xhtml+xml;q=0.9"
-_ENCODINGS = "gzip, deflate"  # all we can decode with a bound; httpx would add br/zstd
 _KEPT_HEADERS = ("content-type", "content-language", "cache-control", "etag",
-                 "last-modified", "expires", "date", "age", "vary", "link")
-_SNIFF_BYTES = 512
-_RAW_SLACK = 64 * 1024  # compressed HTML is never much larger than its decoded form
-_MAGICS = (
-    (b"%PDF-", "a PDF document"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"), (b"PK\x03\x04", "a ZIP archive (or an office document)"),
-    (b"\x1f\x8b", "gzip data"), (b"RIFF", "a RIFF file (WebP, WAV, AVI)"),
-    (b"%!PS", "a PostScript document"),
-)
+                 "last-modified", "expires", "date", "age", "vary", "link", "pragma")
+# Set-Cookie is reported without its value: a cache must know that the response was made for
+# one visitor (RFC 9111 §7.3), but no cookie ever leaves the fetcher.
+_WITHHELD = "(withheld)"
+# Stored validators → the conditional request headers that carry them (RFC 9110 §13.1).
+_CONDITIONS = (("etag", "If-None-Match"), ("last-modified", "If-Modified-Since"))
+_MAX_VALIDATOR = 1024
 _TRANSPORT_ERRORS = (httpcore.TimeoutException, httpcore.NetworkError, httpcore.ProtocolError,
                      httpcore.UnsupportedProtocol, httpx.HTTPError)
 
@@ -78,10 +78,13 @@ class Fetched:
 
     ``url`` is the final URL (after redirects), ``redirects`` the URLs that redirected, in
     order. ``headers`` is a fresh dict of the few response headers callers need (caching,
-    language, ``Link``), lower-case names. ``content_type`` is the media type (``text/html``
+    language, ``Link``), lower-case names; ``set-cookie`` is there when the upstream set a
+    cookie, with its value withheld. ``content_type`` is the media type (``text/html``
     when the header was missing and the body was sniffed), ``charset`` the header's charset
     label as sent (lower-cased) for ``plainpage.extract(charset=…)``; ``body`` is decoded from
-    gzip/deflate but not from its charset.
+    gzip/deflate but not from its charset. ``status`` is 304 only when the request was
+    conditional and the upstream said "not modified": then ``body`` is empty and ``headers``
+    are the 304's (they update the stored response's freshness).
     """
 
     url: str
@@ -94,16 +97,21 @@ class Fetched:
 
 
 def fetch(url: str, config: FetchConfig, *, resolver: guard.Resolver | None = None,
-          transport: httpcore.NetworkBackend | None = None) -> Fetched:
+          transport: httpcore.NetworkBackend | None = None, hostcap: HostCap | None = None,
+          validators: Mapping[str, str] | None = None) -> Fetched:
     """GET ``url`` as an HTML page, following up to ``config.max_redirects`` redirects.
 
     ``resolver`` turns names into addresses (``guard.SystemResolver`` by default);
     ``transport`` is the httpcore network backend that opens the TCP connections
     (``httpcore.SyncBackend`` by default). The SSRF guard always sits in front of it: it only
-    ever receives checked IP addresses. Tests pass a tripwire backend here.
+    ever receives checked IP addresses. Tests pass a tripwire backend here. ``hostcap``
+    limits concurrent requests per host (each redirect hop holds a slot of its own host).
+    ``validators`` (the ``etag`` / ``last-modified`` of a stored response, lower-case names)
+    make the request conditional; a 304 then comes back as ``Fetched(status=304)``.
 
     Raises a ``FetchError`` subclass: InvalidURL, BlockedDestination, FetchTimeout,
-    TooManyRedirects, TooLarge, UnsupportedContentType, UpstreamStatus or UpstreamError.
+    TooManyRedirects, TooLarge, UnsupportedContentType, UpstreamStatus, UpstreamError or
+    HostBusy.
     """
     start = guard.check_url(url, config)
     deadline = _Deadline(config.total_timeout)
@@ -114,7 +122,7 @@ def fetch(url: str, config: FetchConfig, *, resolver: guard.Resolver | None = No
     watchdog.start()
     try:
         with _client(config, backend) as client:
-            return _follow(client, start, config)
+            return _follow(client, start, config, hostcap, _conditions(validators or {}))
     except _TRANSPORT_ERRORS as exc:
         raise _translate(exc, config, deadline) from exc
     finally:
@@ -127,31 +135,57 @@ def _client(config: FetchConfig, backend: _GuardedBackend) -> httpx.Client:
         transport=_Transport(backend), trust_env=False, follow_redirects=False,
         cookies=http.cookiejar.CookieJar(policy=no_cookies),  # a jar, so the policy is kept
         headers={"User-Agent": config.user_agent, "Accept": _ACCEPT,
-                 "Accept-Encoding": _ENCODINGS},
+                 "Accept-Encoding": ENCODINGS},
         timeout=httpx.Timeout(config.read_timeout, connect=config.connect_timeout))
 
 
-def _follow(client: httpx.Client, url: httpx.URL, config: FetchConfig) -> Fetched:
+def _conditions(validators: Mapping[str, str]) -> dict[str, str]:
+    """Conditional request headers; a stored value that is not a sane header is dropped."""
+    headers = {}
+    for name, header in _CONDITIONS:
+        value = validators.get(name, "")
+        if value and len(value) <= _MAX_VALIDATOR and value.isascii() and value.isprintable():
+            headers[header] = value
+    return headers
+
+
+def _follow(client: httpx.Client, url: httpx.URL, config: FetchConfig,
+            hostcap: HostCap | None, conditions: dict[str, str]) -> Fetched:
     hops: list[str] = []
     while True:
-        try:
-            response = client.send(client.build_request("GET", url), stream=True)
-        except BlockedDestination as exc:  # a name refused at connect time
-            if not hops:
-                raise
-            raise BlockedDestination(f"redirect to {_shown(url)} refused: {exc.detail}") \
-                from None
-        try:
-            location = (response.headers.get("location")
-                        if response.status_code in _REDIRECTS else None)
-            if location is None:
-                return _finish(response, url, hops, config)
-        finally:
-            response.close()
+        slot: AbstractContextManager[None] = (
+            nullcontext() if hostcap is None else hostcap.hold(url.raw_host.decode("ascii")))
+        with slot:
+            outcome = _request(client, url, hops, config, conditions)
+        if isinstance(outcome, Fetched):
+            return outcome
         hops.append(str(url))
         if len(hops) > config.max_redirects:
             raise TooManyRedirects(f"more than {config.max_redirects} redirects")
-        url = _next_hop(url, location, config)
+        url = _next_hop(url, outcome, config)
+
+
+def _request(client: httpx.Client, url: httpx.URL, hops: list[str], config: FetchConfig,
+             conditions: dict[str, str]) -> Fetched | str:
+    """One request: the page (or its 304), or the Location it redirects to."""
+    try:
+        response = client.send(client.build_request("GET", url, headers=conditions),
+                               stream=True)
+    except BlockedDestination as exc:  # a name refused at connect time
+        if not hops:
+            raise
+        raise BlockedDestination(f"redirect to {_shown(url)} refused: {exc.detail}") from None
+    try:
+        status = response.status_code
+        location = response.headers.get("location") if status in _REDIRECTS else None
+        if location is not None:
+            return location
+        if status == 304 and conditions:
+            return Fetched(url=str(url), status=304, headers=_kept(response), content_type="",
+                           charset=None, body=b"", redirects=tuple(hops))
+        return _finish(response, url, hops, config)
+    finally:
+        response.close()
 
 
 def _next_hop(url: httpx.URL, location: str, config: FetchConfig) -> httpx.URL:
@@ -199,117 +233,20 @@ def _page(response: httpx.Response, url: httpx.URL, hops: list[str],
           config: FetchConfig) -> Fetched:
     status = response.status_code
     header = response.headers.get("content-type", "").strip()
-    media, charset = _media_type(header)
+    media, charset = media_type(header)
     if header and media not in _HTML_TYPES:
         raise UnsupportedContentType(f"the upstream sent {media!r}, not HTML")
-    body = _read_body(response, bool(header), config.max_body_bytes)
+    body = read_body(response, bool(header), config.max_body_bytes)
+    return Fetched(url=str(url), status=status, headers=_kept(response),
+                   content_type=media or "text/html", charset=charset, body=body,
+                   redirects=tuple(hops))
+
+
+def _kept(response: httpx.Response) -> dict[str, str]:
     kept = {name: response.headers[name] for name in _KEPT_HEADERS if name in response.headers}
-    return Fetched(url=str(url), status=status, headers=kept, content_type=media or "text/html",
-                   charset=charset, body=body, redirects=tuple(hops))
-
-
-def _media_type(value: str) -> tuple[str, str | None]:
-    kind, *params = value.split(";")
-    charset = None
-    for param in params:
-        name, _, label = param.partition("=")
-        if name.strip().lower() == "charset":
-            charset = label.strip().strip("\"'").lower() or None
-    return kind.strip().lower(), charset
-
-
-def _read_body(response: httpx.Response, declared: bool, limit: int) -> bytes:
-    """The decoded body, refused past ``limit`` bytes or when its first bytes are not HTML."""
-    coding = _coding(response.headers.get("content-encoding", ""))
-    raw_limit = limit if coding == "identity" else limit + _RAW_SLACK
-    length = response.headers.get("content-length", "")
-    if length.isdigit() and int(length) > raw_limit:
-        raise _too_large(limit)
-    decoder, body, raw_size, checked = _Decoder(coding, limit), bytearray(), 0, False
-    for chunk in response.iter_raw():
-        raw_size += len(chunk)
-        if raw_size > raw_limit:
-            raise _too_large(limit)
-        body += decoder.feed(chunk)
-        if not checked and len(body) >= _SNIFF_BYTES:
-            _check_head(bytes(body[:_SNIFF_BYTES]), declared)
-            checked = True
-    if not checked:
-        _check_head(bytes(body), declared)
-    return bytes(body)
-
-
-def _too_large(limit: int) -> TooLarge:
-    return TooLarge(f"the page is larger than {limit} bytes (after decompression)")
-
-
-def _coding(value: str) -> str:
-    codings = [c.strip().lower() for c in value.split(",")]
-    codings = [c for c in codings if c and c != "identity"]
-    if not codings:
-        return "identity"
-    if len(codings) == 1 and codings[0] in ("gzip", "x-gzip", "deflate"):
-        return "deflate" if codings[0] == "deflate" else "gzip"
-    raise UpstreamError(f"unsupported Content-Encoding {value[:100]!r} (we asked for "
-                        f"{_ENCODINGS} only)")
-
-
-class _Decoder:
-    """Content-Encoding decoding that never produces more than ``limit`` bytes in total."""
-
-    def __init__(self, coding: str, limit: int) -> None:
-        self._coding, self._limit, self._size = coding, limit, 0
-        self._inflater: Any = None
-        self._head = b""
-
-    def feed(self, data: bytes) -> bytes:
-        out = data if self._coding == "identity" else self._inflate(data)
-        self._size += len(out)
-        if self._size > self._limit:
-            raise _too_large(self._limit)
-        return out
-
-    def _inflate(self, data: bytes) -> bytes:
-        if self._inflater is None:
-            self._head += data  # deflate's two header bytes decide zlib vs raw deflate
-            if len(self._head) < 2:
-                return b""
-            data, self._head = self._head, b""
-            self._inflater = zlib.decompressobj(_wbits(self._coding, data))
-        if self._inflater.eof:
-            return b""  # bytes after the end of the stream are ignored, as browsers do
-        try:
-            # One byte over what is left: getting it back means "over the cap".
-            return self._inflater.decompress(data, self._limit - self._size + 1)
-        except zlib.error:
-            raise UpstreamError(f"the {self._coding}-encoded body is corrupt") from None
-
-
-def _wbits(coding: str, head: bytes) -> int:
-    if coding == "gzip":
-        return 16 + zlib.MAX_WBITS
-    # "deflate" means zlib-wrapped data, but some servers send raw deflate.
-    zlib_header = head[0] & 0x0F == 8 and (head[0] << 8 | head[1]) % 31 == 0
-    return zlib.MAX_WBITS if zlib_header else -zlib.MAX_WBITS
-
-
-def _check_head(head: bytes, declared: bool) -> None:
-    for magic, what in _MAGICS:
-        if head.startswith(magic):
-            raise UnsupportedContentType(f"the body is {what}, not HTML")
-    if not declared and not _looks_like_markup(head):
-        raise UnsupportedContentType(
-            "the response has no Content-Type and its body does not start like HTML")
-
-
-def _looks_like_markup(head: bytes) -> bool:
-    text = head.decode("latin-1")
-    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"),
-                       (b"\xfe\xff", "utf-16-be")):
-        if head.startswith(bom):
-            text = head[len(bom):].decode(codec, "ignore")
-            break
-    return text.lstrip(" \t\r\n\f").startswith("<")
+    if "set-cookie" in response.headers:
+        kept["set-cookie"] = _WITHHELD
+    return kept
 
 
 def _translate(exc: Exception, config: FetchConfig, deadline: _Deadline) -> FetchError:

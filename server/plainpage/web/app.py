@@ -5,23 +5,25 @@ token), the site rules, the result cache, the rate limiter and the OpenAPI docum
 live in ``app.extensions["plainpage"]`` (a ``Service``), never in module globals.
 
 Seams for tests and embedding: ``create_app(settings, fetcher=…, cache=…)``. ``fetcher`` is
-called as ``fetcher(url, fetch_config)`` and returns a ``plainpage.fetch.Fetched`` (default
-``plainpage.fetch.fetch``, the SSRF-guarded client); ``cache`` is any
+called as ``fetcher(url, fetch_config)``, or with ``validators=`` to revalidate a stored
+result, and returns a ``plainpage.fetch.Fetched`` (default ``plainpage.fetch.fetch``, the
+SSRF-guarded client, with the app's per-host concurrency cap); ``cache`` is any
 ``plainpage.fetch.cache.ResultCache`` (default ``open_cache(redis_url, data_dir)``).
 
 Time budget of one request: the fetch has its own total deadline (``FetchConfig``); the
-extraction is bounded by the core's pre-scan, which refuses documents whose parse would be
-expensive before parsing them, so no request runs far past ``fetch deadline +
-extract_budget``. An extraction over the budget is logged. A C parser cannot be interrupted
-in-process, so gunicorn's worker ``--timeout`` (``WebSettings.worker_timeout``) is the last
-line, not the first. The further pages of a multi-page article (``follow``) are fetched
-within the first fetch's deadline, not after it.
+core's pre-scan refuses documents whose parse would be expensive before parsing them, and
+the extraction runs with ``Options.time_budget = extract_budget``: past it, it stops between
+two steps (422 ``document-too-complex``). A C parser cannot be interrupted in-process, so
+gunicorn's worker ``--timeout`` (``WebSettings.worker_timeout``, above fetch deadline +
+budget) is the last line, not the first; ``worker_memory_mb`` bounds each worker's memory.
+The further pages of a multi-page article (``follow``) are fetched within the first fetch's
+deadline, not after it.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import json
 import logging
 import math
 import os
@@ -31,36 +33,42 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter, RateLimitExceeded
-from limits import parse_many
 from werkzeug.exceptions import InternalServerError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .. import __version__
 from ..api import extract
-from ..errors import PlainpageError, UpstreamStatus
+from ..errors import DocumentTooComplex, PlainpageError, UpstreamStatus
 from ..extract.paywall import with_status
-from ..fetch import FetchConfig, Fetched, fetch
-from ..fetch.cache import ResultCache, cache_key, freshness, open_cache
+from ..fetch import Fetched, fetch
+from ..fetch.cache import ResultCache, freshness, open_cache, storable
 from ..fetch.guard import check_url
+from ..fetch.hostcap import HostCap
 from ..model import Article
 from ..rules import RuleSet, load_dir
 from . import openapi, routes
 from .access import TOKEN_FILE, Access, ensure_token
 from .follow import Load, follow
 from .problems import Problem, problem_for, problem_response
+from .quotas import Quotas
+from .results import ResultStore
 from .settings import WebSettings
 
 __all__ = ["Fetcher", "Service", "create_app"]
 
-Fetcher = Callable[[str, FetchConfig], Fetched]
+Fetcher = Callable[..., Fetched]  # (url, FetchConfig, *, validators=…) → Fetched
+#: What answered a URL request: a fresh cache entry, a stored one the site confirmed (304),
+#: or a fetch and extraction.
+CacheState = Literal["hit", "revalidated", "miss"]
 
 log = logging.getLogger("plainpage.web")
 # Metadata URL fields the API promises to be http(s) or null (security notes T19).
 _URL_FIELDS = ("image", "canonical_url", "next_page")
 _HTTP_URL = re.compile(r"https?://", re.IGNORECASE)
+_REDIS_TIMEOUTS = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
 _SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-store",
@@ -78,12 +86,18 @@ class Service:
         self.cache = cache
         self.limiter: Limiter | None = None
         self.document = openapi.document(settings)
+        # create_app moves these into Redis with the limiter (same storage, same pool).
+        self.quotas = Quotas(None, settings.fetch_rate_limit, settings.address_limit)
         self._fetcher = fetcher
-        self._fetch_limits = parse_many(settings.fetch_rate_limit)
+        # The budget is the service's, not part of what the result depends on.
+        self.options = settings.options.replace(time_budget=settings.extract_budget)
         # Entries made under other Options must not be served: the key names them.
         # So do entries joined under another page limit.
         made_with = repr((settings.options, settings.max_pages))
-        self._variant = "json:" + hashlib.sha256(made_with.encode()).hexdigest()[:16]
+        variant = "json2:" + hashlib.sha256(made_with.encode()).hexdigest()[:16]
+        self.results = None if cache is None else ResultStore(
+            cache, rules_version=rules.version, variant=variant,
+            default_ttl=settings.cache_ttl)
 
     @property
     def token_file(self) -> Path | None:
@@ -92,46 +106,54 @@ class Service:
             return None
         return self.settings.data_dir / TOKEN_FILE
 
-    def article_for_url(self, url: str, client: str) -> tuple[dict[str, Any], bool]:
-        """The Article JSON for a server-side fetch of ``url``, and whether it was cached."""
+    def article_for_url(self, url: str, client: str) -> tuple[dict[str, Any], CacheState]:
+        """The Article JSON for a server-side fetch of ``url``, and where it came from."""
         check_url(url, self.settings.fetch)  # refuse before a quota or cache lookup is spent
-        key = None
-        if self.cache is not None:
-            key = cache_key(url, __version__, self.rules.version, self._variant)
-            cached = self.cache.get(key)
-            if cached is not None:
-                try:
-                    return json.loads(cached), True
-                except ValueError:
-                    pass  # an entry nobody here wrote: treat it as a miss
-        self._spend_fetch_quota(client)
+        entry, fresh = self.results.lookup(url) if self.results else (None, False)
+        if entry is not None and fresh:
+            return entry.article, "hit"
+        self.quotas.spend_fetch(client)  # a revalidation is a request to the site too
         deadline = time.monotonic() + self.settings.fetch.total_timeout
-        fetched, found = self._first_page(url)
-        ttls = [freshness(fetched.headers, default=self.settings.cache_ttl)]
+        fetched, found = self._first_page(url, entry.validators if entry is not None else {})
+        if found is None:  # 304: the stored Article still holds
+            if entry is None or self.results is None:
+                raise UpstreamStatus("the site answered 304 to a request that was not conditional",
+                                     upstream_status=304)
+            self.results.renew(url, entry, fetched.headers)
+            return entry.article, "revalidated"
+        headers = [fetched.headers]
         if found.next_page and self.settings.max_pages > 1:
-            found = follow(found, fetched.url, self._loader(client, deadline, ttls),
+            found = follow(found, fetched.url, self._loader(client, deadline, headers),
                            max_pages=self.settings.max_pages, deadline=deadline,
                            words_per_minute=self.settings.options.words_per_minute)
         article = self._public(found)
-        if self.cache is not None and key is not None:
-            self.cache.put(key, json.dumps(article).encode("ascii"), min(ttls))
-        return article, False
+        if self.results is not None:
+            self.results.store(url, article, headers[0] if len(headers) == 1
+                               else self._joined_headers(headers))
+        return article, "miss"
 
     def article_for_html(self, html: str, url: str | None) -> dict[str, Any]:
         """The Article JSON for a posted document; nothing of it is cached or logged, and
         its ``next_page`` is only reported, never fetched."""
         return self._public(self._extract(html, url, None))
 
-    def _first_page(self, url: str) -> tuple[Fetched, Article]:
-        """The fetched page and its Article. A 401/402/403 whose body is an article page is
-        kept, marked paywalled (``paywall.with_status``); any other error status is raised."""
+    def _first_page(self, url: str, conditional: dict[str, str]
+                    ) -> tuple[Fetched, Article | None]:
+        """The fetched page and its Article (None after a 304 to ``conditional``). A
+        401/402/403 whose body is an article page is kept, marked paywalled
+        (``paywall.with_status``); any other error status is raised."""
         try:
-            fetched = self._fetcher(url, self.settings.fetch)
+            if conditional:
+                fetched = self._fetcher(url, self.settings.fetch, validators=conditional)
+            else:
+                fetched = self._fetcher(url, self.settings.fetch)
         except UpstreamStatus as exc:
             denied = self._denied(exc)
             if denied is None:
                 raise
             return denied
+        if fetched.status == 304:
+            return fetched, None
         return fetched, self._extract(fetched.body, fetched.url, fetched.charset)
 
     def _denied(self, exc: UpstreamStatus) -> tuple[Fetched, Article] | None:
@@ -145,27 +167,35 @@ class Service:
         marked = with_status(found, exc.upstream_status)
         return (page, marked) if marked is not None else None
 
-    def _loader(self, client: str, deadline: float, ttls: list[float]) -> Load:
+    def _loader(self, client: str, deadline: float, headers: list[Any]) -> Load:
         """Fetch and extract one further page within ``deadline``, on the same quota."""
         def load(url: str) -> tuple[Article, str]:
             config = self.settings.fetch
             check_url(url, config)
-            self._spend_fetch_quota(client)
+            self.quotas.spend_fetch(client)
             left = max(deadline - time.monotonic(), 0.01)
             fetched = self._fetcher(url, config.replace(total_timeout=left))
-            ttls.append(freshness(fetched.headers, default=self.settings.cache_ttl))
+            headers.append(fetched.headers)
             return self._extract(fetched.body, fetched.url, fetched.charset), fetched.url
         return load
 
+    def _joined_headers(self, pages: list[Any]) -> dict[str, str]:
+        """Caching headers for an article joined from ``pages``: kept only if every page
+        may be, for the shortest freshness among them, never revalidated (a 304 for the
+        first page says nothing of the others)."""
+        if not all(storable(headers) for headers in pages):
+            return {"cache-control": "no-store"}
+        ttl = min(freshness(headers, default=self.settings.cache_ttl) for headers in pages)
+        return {"cache-control": f"max-age={int(ttl)}"}
+
     def _extract(self, data: str | bytes, url: str | None, charset: str | None) -> Article:
-        started = time.perf_counter()
-        article = extract(data, url, options=self.settings.options, charset=charset,
-                          rules=self.rules)
-        elapsed = time.perf_counter() - started
-        if elapsed > self.settings.extract_budget:
-            log.warning("extraction took %.1f s, over the %.0f s budget (%d bytes)",
-                        elapsed, self.settings.extract_budget, len(data))
-        return article
+        try:
+            return extract(data, url, options=self.options, charset=charset, rules=self.rules)
+        except MemoryError:
+            # The worker's memory limit (RLIMIT_AS) stopped it: the document's fault, not a
+            # bug. The memory is free again once the half-built tree is dropped.
+            raise DocumentTooComplex("the document needs more memory than a worker may use") \
+                from None
 
     @staticmethod
     def _public(article: Article) -> dict[str, Any]:
@@ -175,17 +205,6 @@ class Service:
             if value is not None and not _HTTP_URL.match(value):
                 result[name] = None
         return result
-
-    def _spend_fetch_quota(self, client: str) -> None:
-        if self.limiter is None:
-            return
-        strategy = self.limiter.limiter
-        for item in self._fetch_limits:
-            if not strategy.hit(item, "plainpage-fetch", client):
-                reset, _remaining = strategy.get_window_stats(item, "plainpage-fetch", client)
-                retry = max(1, math.ceil(reset - time.time()))
-                raise Problem("rate-limited", f"fetch limit {item} reached",
-                              headers={"Retry-After": str(retry)}, retry_after=retry)
 
 
 def create_app(settings: WebSettings | None = None, *, fetcher: Fetcher | None = None,
@@ -198,10 +217,21 @@ def create_app(settings: WebSettings | None = None, *, fetcher: Fetcher | None =
         token = settings.token or ensure_token(settings.data_dir)
     if cache is None and settings.cache_ttl > 0:
         cache = open_cache(settings.redis_url, settings.data_dir)
+    if fetcher is None:
+        # A fetch holds a slot of its host while it runs: fetch deadline + slack bounds it.
+        hostcap = HostCap(settings.host_concurrency, redis_url=settings.redis_url,
+                          lease_seconds=settings.fetch.total_timeout + 5)
+        fetcher = functools.partial(fetch, hostcap=hostcap)
     rules = load_dir(settings.rules_dir) if settings.rules_dir is not None else RuleSet()
     service = Service(settings, access=Access(settings, token), rules=rules,
-                      fetcher=fetcher or fetch, cache=cache)
+                      fetcher=fetcher, cache=cache)
     app = Flask(__name__)
+    if settings.trusted_proxies:
+        # The client address is what the N-th proxy from the end of X-Forwarded-For saw;
+        # Host and scheme stay the request's own (the Host check must see the real one).
+        proxied = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=0, x_host=0,
+                           x_port=0, x_prefix=0)
+        app.wsgi_app = proxied  # type: ignore[method-assign]
     app.config.update(MAX_CONTENT_LENGTH=settings.max_request_bytes)
     app.extensions["plainpage"] = service
     app.before_request(_begin)
@@ -210,6 +240,9 @@ def create_app(settings: WebSettings | None = None, *, fetcher: Fetcher | None =
     app.register_error_handler(Exception, _handle_error)
     app.after_request(_finish)
     service.limiter = _limiter(app, settings)  # after our hooks: it must see g.client
+    if settings.redis_url:
+        service.quotas = Quotas(service.limiter.storage, settings.fetch_rate_limit,
+                                settings.address_limit)
     _default_logging()
     return app
 
@@ -218,15 +251,16 @@ def _limiter(app: Flask, settings: WebSettings) -> Limiter:
     limiter = Limiter(
         _client_key, app=app, application_limits=[settings.rate_limit],
         storage_uri=settings.redis_url or "memory://", key_prefix="plainpage",
-        headers_enabled=False, in_memory_fallback_enabled=bool(settings.redis_url))
+        headers_enabled=False, in_memory_fallback_enabled=bool(settings.redis_url),
+        # A hung Redis must cost a short timeout, not hold the request (as for the cache).
+        storage_options=_REDIS_TIMEOUTS if settings.redis_url else {})
     for view in routes.PUBLIC_VIEWS:
         limiter.exempt(view)
     return limiter
 
 
 def _client_key() -> str:
-    # The credential, never the address: behind a proxy every client has the proxy's
-    # address, and X-Forwarded-For can be forged.
+    # The credential: the per-address limit (quotas.Quotas) counts addresses separately.
     return str(g.get("client") or "-")
 
 
@@ -248,6 +282,8 @@ def _check_access() -> Response | None:
     if request.method == "OPTIONS":
         return Response(status=204)  # a CORS preflight; _finish adds the headers it earns
     if request.endpoint not in routes.PUBLIC_ENDPOINTS:
+        # Before the credentials: failed attempts count against the address too.
+        _service().quotas.spend_address(request.remote_addr or "-")
         g.client = access.authenticate(request.headers.get("Authorization"))
     return None
 

@@ -90,8 +90,10 @@ def _article_ok() -> dict[str, Any]:
             content[media] = {"schema": _STRING}
     return {"description": "The Article (JSON) or one rendering of it, as negotiated by "
             "`Accept` or `format`.", "content": content,
-            "headers": {"Plainpage-Cache": {"schema": {"enum": ["hit", "miss"]},
-                                            "description": "URL fetches only"}}}
+            "headers": {"Plainpage-Cache": {
+                "schema": {"enum": ["hit", "revalidated", "miss"]},
+                "description": "URL fetches only: a fresh cached result, a stored one the "
+                "site confirmed unchanged (304), or a fetch"}}}
 
 
 _FORMAT = {"name": "format", "in": "query", "required": False,

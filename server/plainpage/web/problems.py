@@ -30,7 +30,7 @@ from typing import Any
 from flask import Response
 from werkzeug.exceptions import HTTPException
 
-from ..errors import PlainpageError, UpstreamStatus
+from ..errors import HostBusy, PlainpageError, UpstreamStatus
 
 __all__ = ["PROBLEM_TYPES", "Problem", "ProblemType", "problem_for", "problem_response"]
 
@@ -83,10 +83,13 @@ PROBLEM_TYPES: Mapping[str, ProblemType] = {
     "unsupported-content-type": ProblemType(
         415, "Not an HTML page", "The fetched URL answered with something that is not HTML."),
     "document-too-complex": ProblemType(
-        422, "Document too complex", "The pre-scan refused the document: nesting, attribute "
-        "count, tag size or element count over the limits."),
+        422, "Document too complex", "The pre-scan refused the document (nesting, attribute "
+        "count, tag size or element count over the limits), or its extraction ran past the "
+        "time budget or the worker's memory limit."),
     "rate-limited": ProblemType(
-        429, "Too many requests", "A rate limit was reached; retry after `Retry-After` seconds."),
+        429, "Too many requests", "A rate limit was reached (per client, per address, the "
+        "fetch quota), or too many fetches to the page's host are running; retry after "
+        "`Retry-After` seconds."),
     "internal-error": ProblemType(
         500, "Internal error", "A bug; the log has the details under the `instance` id."),
     "rule-error": ProblemType(500, "Broken site rule", "A site rule file is broken."),
@@ -139,7 +142,7 @@ def problem_for(exc: BaseException, instance: str | None = None
         slug, status, detail = exc.slug, PROBLEM_TYPES[exc.slug].status, exc.detail
         headers, members = exc.headers, exc.members
     elif isinstance(exc, PlainpageError):
-        slug, status, detail = _library(exc, members)
+        slug, status, detail = _library(exc, members, headers)
     elif isinstance(exc, HTTPException):
         status = exc.code or 500
         slug = _BY_STATUS.get(status, "bad-request" if status < 500 else "internal-error")
@@ -157,7 +160,8 @@ def problem_for(exc: BaseException, instance: str | None = None
     return body, headers
 
 
-def _library(exc: PlainpageError, members: dict[str, Any]) -> tuple[str, int, str]:
+def _library(exc: PlainpageError, members: dict[str, Any], headers: dict[str, str]
+             ) -> tuple[str, int, str]:
     if exc.type not in PROBLEM_TYPES:  # a new library error nobody documented yet
         _log_internal(exc, None)
         return "internal-error", 500, PROBLEM_TYPES["internal-error"].meaning
@@ -167,6 +171,9 @@ def _library(exc: PlainpageError, members: dict[str, Any]) -> tuple[str, int, st
         if exc.upstream_status in _PAYWALL:
             detail += (" (a login or a paywall: POST the HTML your browser shows as "
                        '{"html": …, "url": …} instead)')
+    if isinstance(exc, HostBusy):  # the per-host concurrency cap
+        members["retry_after"] = exc.retry_after
+        headers["Retry-After"] = str(exc.retry_after)
     return exc.type, exc.status, detail
 
 

@@ -89,9 +89,9 @@ def extract_get() -> Response:
 
 
 def _from_url(url: str, fmt: str) -> Response:
-    article, cached = _service().article_for_url(url, g.client)
+    article, state = _service().article_for_url(url, g.client)
     response = negotiate.render(article, fmt)
-    response.headers["Plainpage-Cache"] = "hit" if cached else "miss"
+    response.headers["Plainpage-Cache"] = state
     return response
 
 

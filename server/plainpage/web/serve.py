@@ -7,7 +7,10 @@ gunicorn``) with the settings below; the same can be had by hand with
     gunicorn --worker-class gthread --threads 4 --timeout 30 'plainpage.web:create_app()'
 
 where ``--timeout`` should be at least ``WebSettings.worker_timeout`` (fetch deadline +
-extraction budget + 5 s). Settings come from the ``PLAINPAGE_*`` environment
+extraction budget + 5 s). Each worker's address space is limited after the fork
+(``post_fork``, RLIMIT_AS = ``PLAINPAGE_WORKER_MEMORY`` MiB); by hand, give gunicorn
+``post_fork = "plainpage.web.serve.post_fork"`` in a config file. Settings come from the
+``PLAINPAGE_*`` environment
 (``plainpage.web.settings``); ``--host``/``--port`` override ``PLAINPAGE_HOST``/``_PORT``.
 Flask is imported only when the command runs, so other subcommands do not pay for it.
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+import resource
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -25,7 +29,9 @@ if TYPE_CHECKING:
 
     from .settings import WebSettings
 
-__all__ = ["gunicorn_options", "serve"]
+__all__ = ["gunicorn_options", "limit_memory", "post_fork", "serve"]
+
+log = logging.getLogger("plainpage.web")
 
 
 def gunicorn_options(settings: WebSettings) -> dict[str, Any]:
@@ -46,7 +52,35 @@ def gunicorn_options(settings: WebSettings) -> dict[str, Any]:
         # gunicorn 27 opens one control socket per user: two instances on a host would
         # fight over it.
         "control_socket_disable": True,
+        # An import string, not the function, so the options can be written to a config
+        # file (scripts/load does): gunicorn imports it.
+        "post_fork": f"{__name__}.post_fork",
     }
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    """gunicorn hook, in each new worker: its memory limit from ``PLAINPAGE_WORKER_MEMORY``.
+
+    In the worker, not the master: the master must never fail to fork a replacement."""
+    from .settings import WebSettings
+
+    limit_memory(WebSettings.from_env(os.environ).worker_memory_mb)
+
+
+def limit_memory(mebibytes: int) -> None:
+    """Cap this process's address space (RLIMIT_AS) at ``mebibytes`` MiB; 0 leaves it be.
+
+    Past it, allocations fail: Python code gets MemoryError (an extraction then answers 422
+    ``document-too-complex``), and a native library that cannot handle it ends the worker,
+    which gunicorn replaces. Only the soft limit is set, never above the hard one."""
+    if mebibytes <= 0:
+        return
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    wanted = mebibytes * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+    log.info("worker %d: address space limited to %d MiB", os.getpid(), wanted // 2**20)
 
 
 def _bind(settings: WebSettings) -> str:

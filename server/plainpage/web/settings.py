@@ -23,16 +23,25 @@ PLAINPAGE_CORS_ORIGINS     comma-separated exact origins that may call the API f
 PLAINPAGE_MAX_REQUEST_BYTES
                            largest request body, chunked bodies included (8 MiB)
 PLAINPAGE_RATE_LIMIT       per client over all ``/v1`` routes, flask-limiter syntax
-                           (``120/minute``); a client is its token or API key, never its
-                           IP address, so ``X-Forwarded-For`` plays no part
+                           (``120/minute``); a client is its token or API key
 PLAINPAGE_FETCH_RATE_LIMIT per client, requests that make the server fetch a URL (cache
                            hits do not count) (``30/minute``)
+PLAINPAGE_IP_RATE_LIMIT    per client address, every ``/v1`` request, counted before the
+                           credentials are checked (shared mode ``600/minute``; personal
+                           mode, where every request comes from loopback: ``off``)
+PLAINPAGE_TRUSTED_PROXIES  how many reverse proxies in front append to ``X-Forwarded-For``
+                           (0: the header is ignored and the peer address counts)
+PLAINPAGE_HOST_CONCURRENCY most fetches to one destination host at a time, per process, or
+                           across all instances with Redis (4)
 PLAINPAGE_REDIS_URL        ``redis://…``: result cache and rate-limit counters in Redis,
                            shared by every instance (unset: SQLite cache, in-memory limits)
 PLAINPAGE_CACHE_TTL        seconds a fetched result is kept when the page's own headers say
                            nothing (300); ``0`` switches the result cache off
-PLAINPAGE_EXTRACT_BUDGET   seconds one extraction may take (10); it sets gunicorn's worker
-                           timeout with the fetch deadline (see ``worker_timeout``)
+PLAINPAGE_EXTRACT_BUDGET   seconds one extraction may take (10): it is stopped between two
+                           steps past it (``Options.time_budget``, 422 document-too-complex);
+                           gunicorn's worker timeout is set above it (``worker_timeout``)
+PLAINPAGE_WORKER_MEMORY    MiB of address space each gunicorn worker may use (RLIMIT_AS,
+                           set after the fork; 0: no limit) (2048)
 PLAINPAGE_MAX_ELEMENTS     most start tags in one document (80 000; the library's default is
                            600 000): what keeps an extraction within the budget, see below
 PLAINPAGE_WORKERS          gunicorn worker processes for ``serve --production`` (2)
@@ -44,11 +53,12 @@ PLAINPAGE_ALLOW_PRIVATE,   read by ``plainpage.fetch.FetchConfig.from_env``: pri
 PLAINPAGE_FETCH_PORTS      destinations the fetcher may reach, extra public ports
 
 Why the service tightens ``Options.max_elements``: the pre-scan refuses the documents whose
-*parse* explodes (deep nesting, attribute floods), but the pipeline after the parse costs
-about 30–85 µs per element (measured on a loaded 2-core machine: 100 000 sibling ``<div>``
-took 9 s, 150 000 took 16.6 s, 272 000 took 26 s with the readability fallback). The largest
-of the 397 HTML pages in the shared corpora has 9 892 start tags; 80 000 keeps the worst
-accepted document at about 5–7 s, inside the 10 s ``extract_budget``.
+*parse* explodes (deep nesting, attribute floods), but the pipeline after the parse grows
+with the element count, and one pass of classify with elements × depth. Measured on a loaded
+2-core machine at 80 000 start tags: 5–8 s for 80 000 sibling ``<div>`` paragraphs, 7–10 s
+for towers of 1 000–1 200 nested ``<div>``s. The largest of the 397 HTML pages in the shared
+corpora has 9 892 start tags. What still runs long is stopped by ``extract_budget``
+(``Options.time_budget``): 422 instead of a worker held for the length of the document.
 """
 
 from __future__ import annotations
@@ -67,7 +77,8 @@ from ..fetch import FetchConfig
 from ..options import Options
 from ..rules.commands import default_rules_dir
 
-__all__ = ["DEFAULT_ALLOWED_HOSTS", "WEB_MAX_ELEMENTS", "Mode", "WebSettings", "hash_key"]
+__all__ = ["DEFAULT_ALLOWED_HOSTS", "SHARED_IP_RATE_LIMIT", "WEB_MAX_ELEMENTS", "Mode",
+           "WebSettings", "hash_key"]
 
 Mode = Literal["personal", "shared"]
 
@@ -80,6 +91,9 @@ _ORIGIN = re.compile(r"[a-z][a-z0-9+.-]*://[A-Za-z0-9._~-]+(?::\d{1,5})?")
 _MIN_SECRET = 16
 #: The service's element limit (see the module docstring); the library allows 600 000.
 WEB_MAX_ELEMENTS = 80_000
+#: The per-address limit of shared mode when PLAINPAGE_IP_RATE_LIMIT is not set.
+SHARED_IP_RATE_LIMIT = "600/minute"
+_OFF = "off"
 
 
 def hash_key(key: str) -> str:
@@ -106,9 +120,13 @@ class WebSettings:
     max_request_bytes: int = 8 * 1024 * 1024
     rate_limit: str = "120/minute"
     fetch_rate_limit: str = "30/minute"
+    ip_rate_limit: str | None = None  # None: the mode's default; "off": none
+    trusted_proxies: int = 0
+    host_concurrency: int = 4
     redis_url: str | None = field(default=None, repr=False)  # may hold a password
     cache_ttl: float = 300.0
     extract_budget: float = 10.0
+    worker_memory_mb: int = 2048
     workers: int = 2
     max_pages: int = 5
     rules_dir: Path | None = field(default_factory=default_rules_dir)
@@ -127,8 +145,9 @@ class WebSettings:
             raise ValueError("shared mode needs at least one API key (PLAINPAGE_API_KEYS)")
         for origin in self.cors_origins:
             _check_origin(origin)
-        for limit in (self.rate_limit, self.fetch_rate_limit):
-            _check_limit(limit)
+        for limit in (self.rate_limit, self.fetch_rate_limit, self.address_limit):
+            if limit is not None:
+                _check_limit(limit)
         object.__setattr__(self, "api_key_hashes", hashes)
         if self.mode == "shared" and self.fetch.allow_https_downgrade:
             # A shared instance never follows https → http redirects (security notes R3).
@@ -139,10 +158,12 @@ class WebSettings:
             raise ValueError(f"port must be from 1 to 65535, not {self.port}")
         if self.max_request_bytes < 1024:
             raise ValueError("max_request_bytes must be at least 1024")
-        if self.workers < 1:
-            raise ValueError("workers must be at least 1")
+        if self.workers < 1 or self.host_concurrency < 1:
+            raise ValueError("workers and host_concurrency must be at least 1")
         if not 1 <= self.max_pages <= 50:
             raise ValueError("max_pages must be from 1 to 50")
+        if self.trusted_proxies < 0 or self.worker_memory_mb < 0:
+            raise ValueError("trusted_proxies and worker_memory_mb must not be negative")
         if not (math.isfinite(self.cache_ttl) and self.cache_ttl >= 0):
             raise ValueError("cache_ttl must be a number of seconds, 0 or more")
         if not (math.isfinite(self.extract_budget) and self.extract_budget > 0):
@@ -158,6 +179,15 @@ class WebSettings:
         bound = _bare_host(self.host)
         extra = frozenset() if bound in _WILDCARD_BINDS else frozenset({bound})
         return DEFAULT_ALLOWED_HOSTS | extra
+
+    @property
+    def address_limit(self) -> str | None:
+        """The per-address limit in force (None: none): ``ip_rate_limit``, else the mode's
+        default (shared: ``SHARED_IP_RATE_LIMIT``; personal: none, since every request of
+        its one user comes from loopback and the token's own limit already counts them)."""
+        if self.ip_rate_limit is None:
+            return SHARED_IP_RATE_LIMIT if self.mode == "shared" else None
+        return None if self.ip_rate_limit.strip().lower() == _OFF else self.ip_rate_limit
 
     @property
     def worker_timeout(self) -> int:
@@ -182,6 +212,10 @@ class WebSettings:
             "cors_origins": frozenset(env.items("CORS_ORIGINS") or ()),
             "max_request_bytes": env.number("MAX_REQUEST_BYTES", int),
             "rate_limit": env.text("RATE_LIMIT"), "fetch_rate_limit": env.text("FETCH_RATE_LIMIT"),
+            "ip_rate_limit": env.text("IP_RATE_LIMIT"),
+            "trusted_proxies": env.number("TRUSTED_PROXIES", int),
+            "host_concurrency": env.number("HOST_CONCURRENCY", int),
+            "worker_memory_mb": env.number("WORKER_MEMORY", int),
             "redis_url": env.text("REDIS_URL"), "cache_ttl": env.number("CACHE_TTL", float),
             "extract_budget": env.number("EXTRACT_BUDGET", float),
             "workers": env.number("WORKERS", int), "max_pages": env.number("MAX_PAGES", int),

@@ -16,6 +16,7 @@ from selectolax.lexbor import LexborNode
 
 from ...model import Removed
 from ...options import Options
+from ..budget import Budget
 from ..candidates import Choice
 from ..clean import Pending
 from ..measure import contains, link_chars, walk_up
@@ -55,11 +56,13 @@ class Decision:
     removed: tuple[Removed, ...]
 
 
-def classify(page: Page, choice: Choice, sig: Signals, options: Options,
-             pending: list[Pending], ruled: Sequence[Hit] = ()) -> Decision:
+def classify(page: Page, choice: Choice, sig: Signals, options: Options,  # noqa: PLR0913
+             pending: list[Pending], ruled: Sequence[Hit] = (), *,
+             budget: Budget | None = None) -> Decision:
     """Find boilerplate inside the chosen roots: what the site rule strips, what the
     generic detector calls appeals, nags and read-more lines, furniture and link lists.
-    Rule strips and detected boilerplate outside the roots are reported too."""
+    Rule strips and detected boilerplate outside the roots are reported too. ``budget``
+    is ticked in the link-list pass, the one loop here that grows with elements × depth."""
     root = choice.root
     if root is None:
         return Decision(frozenset(), ())
@@ -74,7 +77,8 @@ def classify(page: Page, choice: Choice, sig: Signals, options: Options,
     for each in roots:
         if options.clean_boilerplate:
             found += detect(each)
-        found += _furniture(each, root_chars, sig, options) + _link_lists(each, root_chars, sig)
+        found += (_furniture(each, root_chars, sig, options)
+                  + _link_lists(each, root_chars, sig, budget or Budget(0)))
     found += _title_heading(page, root)
     found = _keep_repeated(_unique(found), root_chars, sig)
     forced = {node.mem_id for node, _, _ in inside}
@@ -279,9 +283,11 @@ def _is_title(page: Page, text: str) -> bool:
         for name in names)
 
 
-def _link_lists(root: LexborNode, root_chars: int, sig: Signals) -> list[Found]:
+def _link_lists(root: LexborNode, root_chars: int, sig: Signals, budget: Budget
+                ) -> list[Found]:
     found = []
     for node in root.css(_LINKY_TAGS):
+        budget.tick("classify")  # link_chars walks the whole subtree: deep pages cost
         chars = sig.text_size(node)
         if not chars or chars > _MAX_SHARE * root_chars:
             continue
