@@ -32,12 +32,13 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
 from ..errors import NotHTML
 
-__all__ = ["resolve_label", "to_text"]
+__all__ = ["Decoded", "decode", "resolve_label", "to_text"]
 
 _META_WINDOW = 4096          # the HTML spec's prescan window for <meta charset>
 _DETECT_WINDOW = 64 * 1024   # charset-normalizer is slow; the start of a page is enough
@@ -165,32 +166,52 @@ def to_text(data: str | bytes, charset: str | None = None) -> str:
     Raises ``NotHTML`` when the bytes are a known binary format. Never raises for invalid
     byte sequences: they become U+FFFD.
     """
+    return decode(data, charset).text
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """The document as text, and as the UTF-8 bytes of that same text when they came for
+    free (the parser reads UTF-8: handing it these saves encoding the text once more)."""
+
+    text: str
+    utf8: bytes | None = None
+
+
+def decode(data: str | bytes, charset: str | None = None) -> Decoded:
+    """``to_text``, with the text's UTF-8 bytes when checking or decoding produced them."""
     if isinstance(data, str):
         return _clean_str(data)
     data = bytes(data)
     _refuse_binary(data)
     encoding, start = _declared_encoding(data, charset)
+    raw = data[start:] if start else data
+    utf8: bytes | None = None
     if encoding is None:
-        text = _sniff_and_decode(data)
+        text, utf8 = _sniff_and_decode(data)
+    elif encoding == "utf-8":
+        try:
+            text, utf8 = raw.decode("utf-8"), raw
+        except UnicodeDecodeError:
+            text = raw.decode("utf-8", "replace")
     else:
-        text = (data[start:] if start else data).decode(encoding, "replace")
+        text = raw.decode(encoding, "replace")
     # Looking for a NUL byte is a memchr; no decoder makes U+0000 out of anything else.
     if b"\x00" in data:
-        text = text.replace("\x00", "")
-    return text
+        return Decoded(text.replace("\x00", ""))
+    return Decoded(text, utf8)
 
 
-def _clean_str(text: str) -> str:
+def _clean_str(text: str) -> Decoded:
     if "\x00" in text:
         text = text.replace("\x00", "")
     if text.isascii():  # O(1): an ASCII str cannot hold surrogates
-        return text
+        return Decoded(text)
     try:
-        text.encode("utf-8")
+        return Decoded(text, text.encode("utf-8"))
     except UnicodeEncodeError:
         # Joins surrogate pairs into their character, turns lone halves into U+FFFD.
-        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
-    return text
+        return Decoded(text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace"))
 
 
 def resolve_label(label: str | None, *, from_meta: bool = False) -> str | None:
@@ -228,19 +249,21 @@ def _declared_encoding(data: bytes, charset: str | None) -> tuple[str | None, in
     return None, 0
 
 
-def _sniff_and_decode(data: bytes) -> str:
-    """No label to go by: UTF-16 by its NULs, UTF-8 if valid, else detection."""
+def _sniff_and_decode(data: bytes) -> tuple[str, bytes | None]:
+    """No label to go by: UTF-16 by its NULs, UTF-8 if valid, else detection. With the
+    text, ``data`` itself when it was valid UTF-8."""
     utf16 = _utf16_without_bom(data)
     if utf16:
-        return data.decode(utf16, "replace")
+        return data.decode(utf16, "replace"), None
     try:
-        return data.decode("utf-8")  # the common case: one strict pass, no second decode
+        return data.decode("utf-8"), data  # the common case: one strict pass
     except UnicodeDecodeError as error:
         if error.start >= len(data) - 3 and error.reason == "unexpected end of data":
-            return data.decode("utf-8", "replace")  # valid UTF-8 cut inside its last character
+            # valid UTF-8 cut inside its last character
+            return data.decode("utf-8", "replace"), None
     best = from_bytes(data[:_DETECT_WINDOW]).best()
     detected = resolve_label(best.encoding) if best is not None else None
-    return data.decode(detected or "cp1252", "replace")
+    return data.decode(detected or "cp1252", "replace"), None
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

@@ -7,10 +7,6 @@ only when it finds clearly more article text than we did.
 
 from __future__ import annotations
 
-from lxml.etree import LxmlError
-from readability import Document
-from readability.readability import Unparseable
-
 from ..options import Options
 from .page import Page
 from .parse import parse_fragment
@@ -23,6 +19,12 @@ _MIN_CHARS = 250
 
 def second_opinion(text: str, page: Page, ours: Rendered, options: Options) -> Rendered | None:
     """readability-lxml's article, rendered like ours, when it is clearly the better one."""
+    # Imported here: lxml and readability take ~150 ms to import and most pages never
+    # get this far (a CLI run or a worker start would pay for them every time).
+    from lxml.etree import LxmlError
+    from readability import Document
+    from readability.readability import Unparseable
+
     try:
         summary = Document(text, url=page.url).summary(html_partial=True)
     except (Unparseable, LxmlError, ValueError):

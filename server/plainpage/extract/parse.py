@@ -21,9 +21,10 @@ _MAX_JSONLD_BYTES = 1_000_000  # a bigger block is data, not metadata; skip it u
 _JSONLD_WRAPPER_RE = re.compile(r"^\s*(?:<!\[CDATA\[|<!--)|(?:\]\]>|-->)\s*$")
 
 
-def parse(text: str, url: str | None) -> Page:
-    """Parse ``text`` once and return the Page every later stage works on."""
-    tree = LexborHTMLParser(text)
+def parse(text: str, url: str | None, utf8: bytes | None = None) -> Page:
+    """Parse ``text`` once and return the Page every later stage works on. ``utf8``, when
+    given, is ``text`` encoded as UTF-8 (what the parser reads; it spares a second encode)."""
+    tree = LexborHTMLParser(utf8 if utf8 is not None else text)
     base_url = parseable(_base_url(tree, parseable(url)))
     html = tree.root
     lang = dir_ = None

@@ -36,11 +36,12 @@ def run(data: str | bytes, url: str | None, options: Options,
         charset: str | None = None, rules: RuleSet | None = None) -> Article:
     """Extract the article from ``data`` (a whole HTML document)."""
     budget = Budget(options.time_budget)              # OverBudget once it is spent
-    text = decode.to_text(data, charset)              # 0. bytes → str; refuses non-HTML
+    source = decode.decode(data, charset)             # 0. bytes → str; refuses non-HTML
+    text = source.text
     prescan.check(text, options)                      # 1. refuse documents too costly to parse
     if not text.strip():
         return empty_article(url)
-    page = parse.parse(text, url)                     # 2. the one parse of the page
+    page = parse.parse(text, url, source.utf8)        # 2. the one parse of the page
     budget.check("parse")
     rule = site.match(rules, url)                     # 3. the site rule, if any …
     site.transform(page, rule)                        #    … rewrites a few nodes
