@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from .textify import decode_page, html_text
+from .textify import count_elements, decode_page, html_text
 
 CORPORA = ("zyte", "mozilla", "wcxb", "trafilatura", "appeals")
 _MOZILLA_META = ("title", "byline", "lang", "dir", "siteName", "excerpt", "publishedTime")
@@ -23,10 +23,12 @@ _MOZILLA_META = ("title", "byline", "lang", "dir", "siteName", "excerpt", "publi
 
 @dataclass(frozen=True, slots=True)
 class TextTruth:
-    """Zyte and Mozilla: the clean article text (Mozilla: plus Readability.js metadata)."""
+    """Zyte and Mozilla: the clean article text (Mozilla: plus Readability.js metadata and
+    the ``<img>``/``<table>``/``<pre>`` counts of ``expected.html``)."""
 
     text: str
     meta: dict[str, str | None] = field(default_factory=dict)
+    elements: dict[str, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,12 +131,12 @@ def mozilla_refs(root: Path) -> list[Ref]:
     refs = []
     for folder in sorted(p for p in base.iterdir() if (p / "source.html").is_file()):
         expected = folder / "expected.html"
-        text = html_text(decode_page(expected.read_bytes())) if expected.is_file() else ""
+        html = decode_page(expected.read_bytes()) if expected.is_file() else ""
         meta_path = folder / "expected-metadata.json"
         raw = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
         meta = {key: raw.get(key) for key in _MOZILLA_META}
-        refs.append(Ref("mozilla", "mozilla", folder.name, None, TextTruth(text, meta),
-                        folder / "source.html"))
+        truth = TextTruth(html_text(html), meta, count_elements(html))
+        refs.append(Ref("mozilla", "mozilla", folder.name, None, truth, folder / "source.html"))
     return refs
 
 

@@ -44,7 +44,16 @@ def score_page(page: Page, peer: str, result: Result) -> Record:
     record: Record = {"sh": scoring.shingle_match(truth.text, result.text)}
     if page.corpus == "mozilla":
         record["meta"] = _mozilla_meta(truth, result)
+        record["elements"] = _element_pairs(truth, result)
     return record
+
+
+def _element_pairs(truth: TextTruth, result: Result) -> dict[str, tuple[int, int]]:
+    """(expected, found) count per element kind the extractor reports."""
+    if truth.elements is None or result.elements is None:
+        return {}
+    return {kind: (truth.elements.get(kind, 0), found)
+            for kind, found in result.elements.items()}
 
 
 def _mozilla_meta(truth: TextTruth, result: Result) -> dict[str, bool | None]:
@@ -112,6 +121,7 @@ def summarise(corpus: str, records: Sequence[Record]) -> dict[str, Any]:
         summary = scoring.shingle_summary([r["sh"] for r in records])
         if corpus == "mozilla":
             summary["meta"] = _rates([r["meta"] for r in records])
+            summary["elements"] = scoring.element_rates([r["elements"] for r in records])
         return summary
     if corpus == "wcxb":
         return _wcxb_summary(records)

@@ -23,7 +23,7 @@ import inspect
 import logging
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -65,6 +65,12 @@ class Result:
     site_name: str | None = None
     excerpt: str | None = None
     removed: tuple[RemovedBlock, ...] = field(default=())
+    #: The article as HTML, where the extractor gives one; the runner replaces it by
+    #: ``elements`` once the call is timed, so neither the timing nor the cache holds it.
+    html: str | None = None
+    #: ``<img>``/``<table>``/``<pre>`` counts of that HTML (``textify.FIDELITY_TAGS``);
+    #: a kind the extractor cannot output (trafilatura's images, as called) is left out.
+    elements: dict[str, int] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready form (for the cache)."""
@@ -79,7 +85,16 @@ class Result:
         return cls(**{name: data.get(name) for name in _FIELDS}, removed=removed)
 
 
-_FIELDS = ("text", "title", "byline", "lang", "dir", "date", "site_name", "excerpt")
+_FIELDS = ("text", "title", "byline", "lang", "dir", "date", "site_name", "excerpt",
+           "elements")
+
+
+def with_element_counts(result: Result) -> Result:
+    """``result`` with its HTML turned into element counts (done after the timed call)."""
+    if result.html is None:
+        return result
+    counts = textify.count_elements(result.html)
+    return replace(result, html=None, elements={**counts, **(result.elements or {})})
 
 Adapter = Callable[[str, str | None], Result]
 
@@ -101,7 +116,7 @@ def plainpage_adapter() -> Adapter:
         art = plainpage.extract(html, url)
         removed = tuple(RemovedBlock(str(r.kind), r.text or "") for r in art.removed)
         return Result(art.text or "", art.title, art.byline, art.lang, art.dir, art.published,
-                      art.site_name, art.excerpt, removed)
+                      art.site_name, art.excerpt, removed, html=art.html)
 
     return run
 
@@ -120,8 +135,12 @@ def trafilatura_adapter(include_comments: bool = False) -> Adapter:
         text = xmltotxt(doc.body, False)
         if doc.commentsbody is not None:
             text = f"{text}\n{xmltotxt(doc.commentsbody, False)}".strip()
+        # Its XML keeps tables as <table>; images are off as called, and <pre> becomes
+        # <code> or <quote> by a guess, so only tables are comparable.
+        tables = len(doc.body.findall(".//table")) if doc.body is not None else 0
         return Result(unicodedata.normalize("NFC", text), doc.title, doc.author,
-                      doc.language, None, doc.date, doc.sitename, doc.description)
+                      doc.language, None, doc.date, doc.sitename, doc.description,
+                      elements={"table": tables})
 
     return run
 
@@ -133,7 +152,8 @@ def readability_adapter() -> Adapter:
     def run(html: str, url: str | None) -> Result:
         doc = Document(html, url=url)
         title = doc.short_title()  # before summary(), which rewrites the parsed tree
-        return Result(html_text(doc.summary()), title or None)
+        summary = doc.summary()
+        return Result(html_text(summary), title or None, html=summary)
 
     return run
 
@@ -180,7 +200,8 @@ def fingerprint(name: str, variant: str = "") -> str:
     its adapter (and of the HTML → text conversion), so editing an adapter or upgrading a
     package never serves stale outputs, while unrelated edits keep the cache."""
     parts = [inspect.getsource(_FACTORIES[name]), inspect.getsource(Result),
-             textify.converter_source()]
+             textify.converter_source(), inspect.getsource(textify.count_elements),
+             repr(textify.FIDELITY_TAGS)]
     digest = hashlib.sha1("".join(parts).encode("utf-8")).hexdigest()[:10]
     return f"{name}-{version(name)}{variant}-{digest}"
 

@@ -18,6 +18,10 @@ from .evaluate import WCXB_TYPES
 
 _MOZ_META = ("title", "byline", "lang", "dir", "siteName", "excerpt", "publishedTime",
              "published_day")
+_MOZ_ELEMENTS = ("img", "table", "pre")
+_ELEMENTS_NOTE = ("img / table / pre: share of pages whose count of that element in the "
+                  "extractor's HTML equals expected.html's (over pages where either is "
+                  "non-zero), then found/expected totals; – where the output cannot show it.")
 
 
 def timing_stats(times: Sequence[float]) -> dict[str, float | int | None]:
@@ -52,6 +56,14 @@ def _ms(timing: dict[str, Any]) -> list[str]:
     return [_f(timing.get("median"), 1), _f(timing.get("p95"), 1)]
 
 
+def element_cell(rate: dict[str, Any] | None) -> str:
+    """"82.1% (40/42)": pages with equal counts, then found/expected totals; "–" when the
+    extractor's output does not show that kind of element."""
+    if rate is None:
+        return "–"
+    return f"{_pct(rate['match'])} ({rate['found']}/{rate['expected']})"
+
+
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     return lines + ["| " + " | ".join(row) + " |" for row in rows]
@@ -63,12 +75,13 @@ def _corpus_rows(corpus: str, peers: dict[str, Any]) -> tuple[list[str], list[li
     if corpus in ("zyte", "mozilla"):
         header = ["extractor", "F1", "P", "R", "exact"]
         if corpus == "mozilla":
-            header += _MOZ_META
+            header += list(_MOZ_META) + list(_MOZ_ELEMENTS)
         for peer, data in peers.items():
             m = data["metrics"]
             row = [peer, _f(m["f1"]), _f(m["precision"]), _f(m["recall"]), _pct(m["accuracy"])]
             if corpus == "mozilla":
                 row += [_pct(m["meta"].get(k)) for k in _MOZ_META]
+                row += [element_cell(m.get("elements", {}).get(k)) for k in _MOZ_ELEMENTS]
             rows.append(row + _ms(data["timing"]) + [str(data["errors"])])
     elif corpus == "wcxb":
         header = ["extractor", "F1 all"] + list(WCXB_TYPES) + [
@@ -120,6 +133,8 @@ def markdown(results: dict[str, Any]) -> str:
         out += [f"## {corpus} ({pages} pages)", ""]
         header, rows = _corpus_rows(corpus, peers)
         out += _table(header, rows) + [""]
+        if corpus == "mozilla":
+            out += [_ELEMENTS_NOTE, ""]
         if data.get("ratios"):
             parts = [f"{r:.2f}× {peer}" for peer, r in data["ratios"].items()]
             out += ["plainpage median time = " + ", ".join(parts) + "", ""]

@@ -3,7 +3,8 @@
 Timing protocol (see the corpora README: only side-by-side ratios mean anything):
 
 * all peers get the same decoded ``str``; each call is timed alone with
-  ``time.perf_counter``, the adapter's own conversion to text included;
+  ``time.perf_counter``, the adapter's own conversion to text included (the count of
+  ``<img>``/``<table>``/``<pre>`` in its HTML output is taken after the clock stops);
 * on every page the peers run in a rotating order (page i starts with peer i mod k), so
   cache warmth and GC pauses left by one peer do not always land on the same neighbour;
 * the first ``warmup`` pages of each corpus's timed sample run untimed (imports, lazy
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from .cache import OutputCache, html_key
 from .corpora import AppealTruth, Page, Ref, SnippetTruth, load
-from .peers import Adapter, Result
+from .peers import Adapter, Result, with_element_counts
 
 _UNSAFE = re.compile(r"[^\w.-]+")
 _MAX_EXAMPLES = 3
@@ -145,7 +146,8 @@ def call(adapter: Adapter, page: Page, timed: bool) -> Output:
     elapsed = (time.perf_counter() - start) * 1000
     if not isinstance(result, Result):
         return Output(Result(), f"adapter returned {type(result).__name__}")
-    return Output(result, None, elapsed if timed else None)
+    # Counting elements needs a parse of the output: after the clock, not on it.
+    return Output(with_element_counts(result), None, elapsed if timed else None)
 
 
 def _log(log: PeerLog, page: Page, out: Output) -> None:

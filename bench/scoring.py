@@ -17,6 +17,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 _TOKEN = re.compile(r"\w+")
 _NON_WORD = re.compile(r"[^\w]+")
@@ -160,6 +161,25 @@ def block_in(block_text: str, normed_haystack: str) -> bool:
     """Whether a labelled block's first 80 normalised characters occur in an already
     ``norm``-ed text (an extracted article, or a removed block)."""
     return norm(block_text)[:APPEAL_PREFIX] in normed_haystack
+
+
+def element_rates(pages: Sequence[dict[str, tuple[int, int]]]) -> dict[str, dict[str, Any]]:
+    """Per element kind, from each page's (expected, found) counts: ``match``, the share of
+    pages where the counts are equal, over the pages where either is non-zero (pages with
+    none on both sides say nothing); ``pages``, how many those are; and the ``expected``
+    and ``found`` totals over all pages. A kind no page reports is left out."""
+    kinds = dict.fromkeys(kind for page in pages for kind in page)
+    out: dict[str, dict[str, Any]] = {}
+    for kind in kinds:
+        pairs = [page[kind] for page in pages if kind in page]
+        rated = [(want, got) for want, got in pairs if want or got]
+        out[kind] = {
+            "match": sum(want == got for want, got in rated) / len(rated) if rated else None,
+            "pages": len(rated),
+            "expected": sum(want for want, _ in pairs),
+            "found": sum(got for _, got in pairs),
+        }
+    return out
 
 
 def ws(value: object) -> str:

@@ -86,6 +86,19 @@ def _walk(root: LexborNode, parts: list[str]) -> None:
         stack.extend(reversed(children))
 
 
+#: The elements whose survival the Mozilla fidelity rates count (issue 6's images, tables
+#: and code blocks), by the tag counted.
+FIDELITY_TAGS = ("img", "table", "pre")
+
+
+def count_elements(html: str) -> dict[str, int]:
+    """How many ``<img>``, ``<table>`` and ``<pre>`` elements an HTML fragment holds."""
+    if not html.strip():
+        return dict.fromkeys(FIDELITY_TAGS, 0)
+    tree = LexborHTMLParser(html)
+    return {tag: len(tree.css(tag)) for tag in FIDELITY_TAGS}
+
+
 def tidy_lines(text: str) -> str:
     """Collapse spaces inside lines and drop empty lines (tokens are unchanged)."""
     lines = (" ".join(line.split()) for line in text.splitlines())

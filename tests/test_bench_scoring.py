@@ -9,11 +9,11 @@ import pytest
 # bench/ is a top-level folder of the repo (pytest's pythonpath puts the root on sys.path).
 from bench import evaluate, scoring
 from bench.cache import OutputCache, html_key
-from bench.corpora import AppealRecord, AppealTruth, Page, SnippetTruth
-from bench.peers import RemovedBlock, Result
-from bench.report import ratios, timing_stats
+from bench.corpora import AppealRecord, AppealTruth, Page, SnippetTruth, TextTruth
+from bench.peers import RemovedBlock, Result, with_element_counts
+from bench.report import element_cell, ratios, timing_stats
 from bench.runner import sample_indices
-from bench.textify import decode_page, html_text
+from bench.textify import count_elements, decode_page, html_text
 
 ARTICLE = "The quick brown fox jumps over the lazy dog near the river bank."
 
@@ -199,3 +199,57 @@ def test_output_cache_round_trip_and_stale_page(tmp_path: Path) -> None:
     assert fresh.get("trafilatura", "zyte", "p1", html_key("<p>a</p>")) == (result, None)
     assert fresh.get("trafilatura", "zyte", "p1", html_key("<p>b</p>")) is None
     assert fresh.get("floor", "zyte", "p1", html_key("<p>a</p>")) is None
+
+
+def test_element_counts_of_an_html_fragment() -> None:
+    html = ("<figure><img src=a.jpg></figure><p><img src=b.png>x</p><table><tr><td>1</td></tr>"
+            "</table><pre>code</pre><pre><code>more</code></pre>")
+    assert count_elements(html) == {"img": 2, "table": 1, "pre": 2}
+    assert count_elements("  ") == {"img": 0, "table": 0, "pre": 0}
+
+
+def test_element_rates_count_pages_with_equal_counts() -> None:
+    pages = [
+        {"img": (2, 2), "table": (1, 0), "pre": (0, 0)},  # img right, table lost
+        {"img": (3, 1), "table": (0, 0), "pre": (0, 0)},  # img short
+        {"img": (0, 0), "table": (0, 1), "pre": (0, 0)},  # a table found that is not there
+        {"img": (0, 0), "table": (0, 0), "pre": (4, 4)},  # nothing but code, all kept
+    ]
+    rates = scoring.element_rates(pages)
+    assert rates["img"] == {"match": 0.5, "pages": 2, "expected": 5, "found": 3}
+    assert rates["table"] == {"match": 0.0, "pages": 2, "expected": 1, "found": 1}
+    assert rates["pre"] == {"match": 1.0, "pages": 1, "expected": 4, "found": 4}
+    # A kind an extractor cannot output is left out, not counted as zero.
+    only_tables = scoring.element_rates([{"table": (1, 1)}, {"table": (2, 1)}])
+    assert list(only_tables) == ["table"] and only_tables["table"]["match"] == 0.5
+    assert scoring.element_rates([{}, {}]) == {}
+
+
+def test_mozilla_record_pairs_expected_and_found_elements() -> None:
+    truth = TextTruth("Text", {}, {"img": 3, "table": 1, "pre": 0})
+    page = Page("mozilla", "mozilla", "p", "", None, truth)
+    found = with_element_counts(Result("Text", html="<img src=a><img src=b><pre>x</pre>"))
+    assert found.html is None and found.elements == {"img": 2, "table": 0, "pre": 1}
+    record = evaluate.score_page(page, "plainpage", found)
+    assert record["elements"] == {"img": (3, 2), "table": (1, 0), "pre": (0, 1)}
+    summary = evaluate.summarise("mozilla", [record])
+    assert summary["elements"]["img"] == {"match": 0.0, "pages": 1, "expected": 3, "found": 2}
+    assert evaluate.score_page(page, "floor", Result("Text"))["elements"] == {}
+    # trafilatura reports tables only: its counts stand, nothing is added for the rest.
+    tables_only = with_element_counts(Result("Text", elements={"table": 1}))
+    assert tables_only.elements == {"table": 1}
+
+
+def test_element_cells_of_the_mozilla_table() -> None:
+    assert element_cell({"match": 0.75, "pages": 4, "expected": 10, "found": 9}) == (
+        "75.0% (9/10)")
+    assert element_cell(None) == "–"
+
+
+def test_cached_result_keeps_element_counts(tmp_path: Path) -> None:
+    cache = OutputCache(tmp_path, {"readability": "readability-x"})
+    result = Result("body", elements={"img": 1, "table": 0, "pre": 2})
+    cache.put("readability", "mozilla", "p1", html_key("<p>a</p>"), result, None)
+    cache.save()
+    fresh = OutputCache(tmp_path, {"readability": "readability-x"})
+    assert fresh.get("readability", "mozilla", "p1", html_key("<p>a</p>")) == (result, None)

@@ -187,6 +187,17 @@ def test_title_falls_back_to_single_h1() -> None:
     ("Rob Smith Edited by Bea Jones", "Rob Smith"),
     ("Jane Doe • 8h", "Jane Doe"),
     ("Jane Doe March 3, 2019 at 6:01 am", "Jane Doe"),
+    ("Bradley M. Kuhn (http://ebb.org/bkuhn/)", "Bradley M. Kuhn"),
+    ("Jo Lee <jo@example.org>", "Jo Lee"),
+    ("Jane Doe - Staff Writer", "Jane Doe"),
+    ("Jane Doe, Reviewed by Dr. Sam Poe", "Jane Doe"),
+    ("BeauHD on Friday December 19, 2025", "BeauHD"),
+    ("Recipe by PJ Hamel", "PJ Hamel"),
+    ("Authors: Ann Lee and Bo Kim", "Ann Lee and Bo Kim"),
+    ("Heard on Morning Edition By Sam Poe", "Sam Poe"),
+    ("Jane Doe Jane Doe", "Jane Doe"),
+    ("Audiophile On", "Audiophile On"),  # "on" is cut only in front of a date
+    ("& Zoe Diaz", "Zoe Diaz"),
 ])
 def test_meta_author_prefixes_and_dates_are_stripped(raw: str, expected: str) -> None:
     head = f'<meta name="author" content="{raw}">'
@@ -194,7 +205,8 @@ def test_meta_author_prefixes_and_dates_are_stripped(raw: str, expected: str) ->
 
 
 @pytest.mark.parametrize("raw", [
-    "https://www.facebook.com/someone", "x" * 120, "Follow", "user1234",
+    "https://www.facebook.com/someone", "x" * 120, "Follow", "user1234", "x", "NB", "Sat",
+    "Sun.",
 ])
 def test_meta_author_junk_is_rejected(raw: str) -> None:
     head = f'<meta name="author" content="{raw}">'
@@ -220,7 +232,101 @@ def test_author_url_falls_through_to_the_page() -> None:
     assert meta_of(page_with(head, body)).byline == "Jo Dee"
 
 
+def test_jsonld_author_naming_the_publisher_gives_way_to_a_person() -> None:
+    data = {"@type": "NewsArticle", "headline": "Story",
+            "author": {"@type": "Organization", "name": "Kitchen Daily"},
+            "publisher": {"@type": "Organization", "name": "Kitchen Daily"}}
+    body = '<h1>Story</h1><div class="post-author"><span class="author-name">Lee Chan</span></div>'
+    assert meta_of(page_with(jsonld(data), body)).byline == "Lee Chan"
+    # With no person named anywhere, the organisation is the author after all.
+    assert meta_of(page_with(jsonld(data), "<h1>Story</h1>")).byline == "Kitchen Daily"
+
+
+def test_jsonld_author_list_leaves_out_the_site_but_keeps_the_people() -> None:
+    data = {"@type": "Article", "headline": "Story", "publisher": {"name": "Daily"},
+            "author": [{"@type": "Person", "name": "Ann Lee"}, {"@type": "Organization",
+                                                                  "name": "Daily"}]}
+    assert meta_of(page_with(jsonld(data))).byline == "Ann Lee"
+
+
+@pytest.mark.parametrize(("box", "expected"), [
+    # A job title, a photo and a date beside the name are parts of the box, not the name.
+    ('<div class="author"><a href="/author/ben">Ben Silverman'
+     '<div class="author-title">Games Editor</div></a></div>', "Ben Silverman"),
+    ('<div class="author-box"><img class="author-avatar" alt="Ann Lee" src="a.jpg">'
+     '<h4 class="author-box__name">Ann Lee</h4><p class="author-box__bio">Ann writes about'
+     ' food.</p></div>', "Ann Lee"),
+    ('<div class="authors-data"><span>&amp;</span><a href="/u/zoe-diaz">Zoe Diaz</a>'
+     '<span>Writer, Hardware</span></div>', "Zoe Diaz"),
+    ('<div class="byline">Written by: <a href="/author/a">Ann Lee</a><a href="/author/b">Bo'
+     ' Kim</a></div>', "Ann Lee, Bo Kim"),
+    ('<div class="byline">By <a href="/author/a">Ann Lee</a> and <a href="/author/b">Bo Kim'
+     '</a></div>', "Ann Lee and Bo Kim"),
+    ('<div class="tga-author-card_title-wrapper">Matteo Rossi | Author</div>', "Matteo Rossi"),
+])
+def test_byline_box_gives_only_the_name(box: str, expected: str) -> None:
+    assert meta_of(page_with("", f"<h1>Story</h1>{box}<p>Text.</p>")).byline == expected
+
+
+def test_comment_and_follow_boxes_are_not_the_byline() -> None:
+    body = ('<h1>Story</h1><div class="follow-authors"><h3>Our writers</h3></div>'
+            '<ul class="comments-list"><li class="comment"><div class="byline">Sky</div>'
+            '</li></ul><div class="author-name">Nataliya Vasilyeva</div>')
+    assert meta_of(page_with("", body)).byline == "Nataliya Vasilyeva"
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ('<h1>Story</h1><p>By <!-- -->Preetam Jinka</p><p>Text.</p>', "Preetam Jinka"),
+    ('<h1>Story</h1><p>by: Ziyi Xu, Dec 17, 2025</p><p>Text.</p>', "Ziyi Xu"),
+    ('<h1>Story</h1><p><span>By</span> <b>Jon Foster</b></p><p>Text.</p>', "Jon Foster"),
+    # A "by" in prose, or far below the headline, is no byline.
+    ('<h1>Story</h1><p>By the way, this is prose.</p>', None),
+    ('<h1>Story</h1>' + '<p>Paragraph.</p>' * 12 + '<p>By Far Away</p>', None),
+])
+def test_by_line_next_to_the_headline(body: str, expected: str | None) -> None:
+    assert meta_of(page_with("", body)).byline == expected
+
+
 # --- dates in the page -----------------------------------------------------------------
+
+@pytest.mark.parametrize(("body", "published", "modified"), [
+    ('<h1>Story</h1><div class="meta"><span>Published on July 18, 2025</span></div>',
+     "2025-07-18", None),
+    ('<div class="eyebrow">Dec 12, 2025</div><h1>Story</h1><p>Text.</p>', "2025-12-12", None),
+    ('<h1>Story</h1><p><span>August 16, 2019</span> <span>- Updated July 9, 2025</span></p>',
+     "2019-08-16", "2025-07-09"),
+    # The label in the element before the date says which date it is.
+    ('<h1>Story</h1><div><div>Last updated on:</div><div>October 1, 2025</div></div>',
+     None, "2025-10-01"),
+    # Prose that mentions a date, and dates far from the headline, are not datelines.
+    ('<h1>Story</h1><p>On March 3, 2024 the committee met for the last time before'
+     ' the vote that changed everything.</p>', None, None),
+    ('<h1>Story</h1>' + '<p>Paragraph.</p>' * 25 + '<p>May 3, 2019</p>', None, None),
+    ('<h1>Lemmy Update 2024-10-04</h1><p>Text.</p>', None, None),  # the headline itself
+])
+def test_dates_printed_next_to_the_headline(body: str, published: str | None,
+                                            modified: str | None) -> None:
+    meta = meta_of(page_with("", body))
+    assert (meta.published, meta.modified) == (published, modified)
+
+
+def test_stated_dates_beat_the_dateline() -> None:
+    head = '<meta property="article:published_time" content="2020-01-02">'
+    body = '<h1>Story</h1><p>May 3, 2019</p>'
+    assert meta_of(page_with(head, body)).published == "2020-01-02"
+
+
+def test_headline_is_the_h1_carrying_the_title() -> None:
+    head = '<meta property="og:title" content="The real story">'
+    body = ('<h1>Site Logo</h1><p>Jan 1, 2001</p>' + '<p>Menu item.</p>' * 8
+            + '<h1>The real story</h1><p>Feb 2, 2022</p>')
+    assert meta_of(page_with(head, body)).published == "2022-02-02"
+
+
+def test_cms_named_published_meta_is_read() -> None:
+    head = '<meta name="w-published-date" content="2025-05-27">'
+    assert meta_of(page_with(head)).published == "2025-05-27"
+
 
 def test_time_inside_the_article_is_used_and_sidebar_time_is_not() -> None:
     aside = '<div class="sidebar"><time datetime="2001-01-01">old</time></div>'

@@ -131,6 +131,37 @@ def test_links_can_be_switched_off():
     assert rendered.html == "<p>see this</p>"
 
 
+def test_fragment_link_with_markup_inside_keeps_its_text():
+    (block,) = run('<p>See <a href="#setup"><em>setup</em></a> first.</p>').blocks
+    assert block.text == "See setup first."
+    assert "[*setup*](https://news.test/2024/story.html#setup)" in block.markdown
+
+
+@pytest.mark.parametrize("ref", [
+    '<sup id="r1"><a href="#fn1">1</a></sup>', '<sup><a href="#fn1">[1]</a></sup>',
+    '<a href="#fn1"><sup>1</sup></a>',
+])
+def test_footnote_reference_does_not_glue_onto_the_word(ref):
+    (block,) = run(f"<p>Opened in 1897{ref} by the city.</p>").blocks
+    assert block.text == "Opened in 1897[1] by the city."
+    assert "1897[\\[1\\]](https://news.test/2024/story.html#fn1) by" in block.markdown
+    assert '1897<sup><a href="https://news.test/2024/story.html#fn1"' in block.html
+
+
+def test_superscript_that_is_no_reference_stays_superscript():
+    (block,) = run('<p>E = mc<sup>2</sup>, see <sup><a href="/notes">notes</a></sup>.</p>'
+                   ).blocks
+    assert block.html.startswith("<p>E = mc<sup>2</sup>, see <sup><a href=")
+
+
+def test_footnote_back_links_are_left_out():
+    rendered = run('<ol><li id="fn1">A source. <a href="#r1">\u21a9\ufe0e</a></li>'
+                   '<li id="fn2">Another. <a href="#r2" role="doc-backlink"><span>back</span>'
+                   '</a></li></ol>')
+    assert rendered.text == "A source.\nAnother."
+    assert "#r" not in rendered.markdown and "#r" not in rendered.html
+
+
 def test_link_around_a_block_keeps_the_block_and_drops_the_link():
     rendered = run('<a href="/story"><h2>Title</h2><p>Teaser</p></a>')
     assert kinds(rendered) == ["heading", "paragraph"]
@@ -280,6 +311,37 @@ def test_table_of_long_prose_is_flattened():
     assert rendered.text.count("A long sentence") == 16
 
 
+@pytest.mark.parametrize("declares", [
+    "<caption>Notes</caption>", "<thead><tr><td>When</td><td>What</td></tr></thead>",
+    "<tr><th>When</th><th>What</th></tr>",
+])
+def test_table_that_says_it_holds_data_stays_a_table_despite_long_cells(declares):
+    prose = "A long note explaining what changed on that day and why it matters. " * 4
+    rendered = run(f"<table>{declares}<tr><td>Mon</td><td><p>{prose}</p></td></tr>"
+                   f"<tr><td>Tue</td><td>short</td></tr></table>")
+    assert "table" in kinds(rendered)
+
+
+def test_regular_grid_of_long_notes_stays_a_table():
+    note = "The first sailing leaves from the temporary pontoon; the slipway is resurfaced. " * 3
+    rows = "".join(f"<tr><td>{d} Nov</td><td>Route {d}</td><td><p>{note}</p></td></tr>"
+                   for d in (3, 17, 24))
+    (block,) = run(f"<table>{rows}</table>").blocks
+    assert block.type == "table" and len(block.rows) == 3
+
+
+def test_image_in_a_table_cell_stays_in_the_cell():
+    (block,) = run('<table><tr><th>Boat</th><th>Access</th></tr><tr><td>Curlew</td>'
+                   '<td><img src="/icons/ok.svg" alt="step-free" width="16" height="16"> Yes'
+                   '</td></tr><tr><td>Gannet</td><td><picture><source srcset="/n.webp">'
+                   '<img alt="no"></picture></td></tr></table>').blocks
+    assert block.rows == (("Boat", "Access"), ("Curlew", "Yes"), ("Gannet", ""))
+    assert "| Curlew | ![step-free](https://news.test/icons/ok.svg) Yes |" in block.markdown
+    assert "| Gannet | ![no](https://news.test/n.webp) |" in block.markdown
+    assert ('<td><img src="https://news.test/icons/ok.svg" alt="step-free" width="16" '
+            'height="16"> Yes</td>') in block.html
+
+
 # --- images -----------------------------------------------------------------------------------
 
 def test_figure_with_caption_is_one_block_and_caption_is_not_body_text():
@@ -332,6 +394,25 @@ def test_noscript_copy_of_a_lazy_image_is_not_repeated():
     assert [b.src for b in rendered.blocks] == ["https://news.test/a.jpg"]
 
 
+def test_noscript_original_replaces_a_bare_src_preview():
+    # A bare src names no lazy source: it may be a blurred preview of the noscript original.
+    rendered = run('<p>a</p><img src="/max/60/shot.png?q=20" alt="Shot"><noscript>'
+                   '<img src="/max/2000/shot.png" alt="Shot"></noscript><p>b</p>')
+    assert [b.src for b in rendered.blocks if b.type == "figure"] == [
+        "https://news.test/max/2000/shot.png"]
+    rendered = run('<figure><div><img src="/max/60/shot.png?q=20"></div><img><noscript>'
+                   '<img src="/max/2000/shot.png"></noscript><figcaption>Cap</figcaption>'
+                   '</figure>')
+    assert [(b.src, b.caption) for b in rendered.blocks] == [
+        ("https://news.test/max/2000/shot.png", "Cap")]
+
+
+def test_picture_source_for_narrow_screens_only_is_passed_over():
+    (block,) = run('<picture><source media="(max-width: 600px)" srcset="/small.jpg">'
+                   '<source srcset="/wide.jpg 1600w"><img alt="W"></picture>').blocks
+    assert block.src == "https://news.test/wide.jpg"
+
+
 def test_noscript_holding_the_page_itself_is_rendered():
     prose = "Content written for readers without scripts. " * 6
     rendered = run(f"<noscript><h2>Story</h2><p>{prose}</p></noscript>")
@@ -346,6 +427,11 @@ def test_noscript_copy_inside_a_figure_is_only_a_fallback():
 
 def test_tracking_pixels_and_switched_off_images_are_dropped():
     assert run('<p>a</p><img src="/pixel.gif" width="1" height="1">').text == "a"
+    assert kinds(run('<p>a</p><img src="/p.gif" width="0" height="0">')) == ["paragraph"]
+    assert kinds(run('<p>a</p><img src="/line.gif" width="464" height="2">')) == ["paragraph"]
+    # A lone zero beside a real width is "auto" in careless markup, not a pixel.
+    assert kinds(run('<p>a</p><img src="/a.jpg" width="570" height="0">')) == [
+        "paragraph", "figure"]
     rendered = run('<figure><img src="/a.jpg"><figcaption>Cap</figcaption></figure>'
                    '<img src="/b.jpg"><p>text</p>', include_images=False)
     assert kinds(rendered) == ["paragraph"]

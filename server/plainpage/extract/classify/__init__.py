@@ -42,6 +42,11 @@ _MAX_DROPPED = 0.5  # class-based drops never take more than this share of the r
 _REPEATED = 3  # this many same-class siblings are a pattern (posts, cards), not extras
 # What follows a headline inside a <title>: " | Site", " - Site", ": subtitle" …
 _SEPARATED_RE = re.compile(r"\s*[|\-–—:·•»]\s")
+# Class words a <figure> carries about its own parts ("has-caption", "fig--has-shares"):
+# they describe the figure's caption or share buttons, not a boilerplate block. An image's
+# own box says "caption" too ("wp-caption", "tr-caption-container").
+_FIGURE_PARTS_RE = re.compile(r"\S*(?:caption|credit|share|sharing|social)\S*", re.IGNORECASE)
+_CAPTION_RE = re.compile(r"\S*(?:caption|credit)\S*", re.IGNORECASE)
 
 Found = tuple[LexborNode, tuple[str, str]]
 #: A removal a site rule asks for: node, kind, reason.
@@ -247,6 +252,10 @@ def _furniture_verdict(node: LexborNode, by_class: bool,
     if tag == "figcaption" or (parent is not None and parent.tag == "figure"):
         return None  # a figure's caption belongs to the figure block
     names = names_of(attrs).strip()
+    if _FIGURE_PARTS_RE.search(names) and node.css_first("img, picture") is not None:
+        # An image's own box; a figure whose image a script has yet to load stays judged
+        # by its class (its caption alone is not the article's text).
+        names = (_FIGURE_PARTS_RE if tag == "figure" else _CAPTION_RE).sub(" ", names).strip()
     if is_drop_class(names) and not is_content_class(names):
         kind = class_kind(names) or "other"
         return kind, f"class/id names a non-article block ({describe(node)})"

@@ -13,6 +13,7 @@ The package's parts:
 - ``titles``: the title and the site's name.
 - ``bylines``: the author's name.
 - ``dates``: date normalisation and the published/modified dates.
+- ``nearby``: the short texts around the headline (printed bylines and dates).
 - ``facts``: language, direction, excerpt, image, canonical URL, word count.
 - ``access``: what the page states about who may read it (JSON-LD, content tier).
 """
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 from ...options import Options
 from ..page import Metadata, Page
-from . import access, bylines, dates, facts, sources, titles
+from . import access, bylines, dates, facts, nearby, sources, titles
 
 
 def extract(page: Page, options: Options) -> Metadata:
@@ -31,12 +32,14 @@ def extract(page: Page, options: Options) -> Metadata:
     if article is not None:
         article = sources.resolve_refs(article, page.jsonld)
     site = titles.site_name(page, meta, article)
-    published, modified = dates.find(page, meta, article)
+    title = titles.page_title(page, meta, article, strong, site)
+    near = nearby.Around(page, title)
+    published, modified = dates.find(page, meta, article, near)
     stated = access.statements(page.jsonld, meta)
     lang = facts.language(page, meta, article)
     return Metadata(
-        title=titles.page_title(page, meta, article, strong, site),
-        byline=bylines.byline(page, meta, article, site),
+        title=title,
+        byline=bylines.byline(page, meta, article, site, near),
         published=published,
         modified=modified,
         site_name=site,

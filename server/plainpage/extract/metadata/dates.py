@@ -17,6 +17,7 @@ from typing import Any
 from selectolax.lexbor import LexborNode
 
 from ..page import Page
+from .nearby import Around
 
 _MIN_YEAR, _MAX_YEAR = 1900, 2100
 
@@ -32,6 +33,13 @@ _SLASHED_XYZ = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)")
 _TREE_DATES = '[itemprop~="datePublished"], time[datetime], time[pubdate]'
 _MAX_TIMES = 10
 _TIMESTAMP = re.compile(r"^\d{10}(?:\d{3})?$")
+_PUBLISHED_NAME = re.compile(r"published(?:[-_.:]?(?:date|time|at|on))?$|pub[-_]?date$")
+_MAX_DATE_LINE = 60  # a longer text is prose that mentions a date, not a dateline
+# The label of a modified date; anything else next to the headline is the publication date.
+_UPDATED = re.compile(
+    r"\b(?:updated|modified|revised|reviewed|edited|aktualisiert|ge(?:ä|ae)ndert"
+    r"|mis à jour|mise à jour|actualizado|actualizada|aggiornato|bijgewerkt)\b",
+    re.IGNORECASE)
 
 _MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
@@ -47,6 +55,8 @@ _MONTHS = {
     "décembre": 12, "decembre": 12, "diciembre": 12,
 }
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+#: Every month name and abbreviation ``normalize`` reads, as a regex alternation.
+MONTH_RE = _MONTH_RE
 # "May 3, 2019", "Sept. 3rd 2019"
 _MDY = re.compile(
     rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.IGNORECASE)
@@ -205,13 +215,14 @@ def _zone(zone: str) -> timezone | None:
     return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
-def find(page: Page, meta: dict[str, str], article: dict[str, Any] | None) -> tuple[
-        str | None, str | None]:
+def find(page: Page, meta: dict[str, str], article: dict[str, Any] | None,
+         near: Around | None = None) -> tuple[str | None, str | None]:
     """(published, modified) of the page, each ISO 8601 or None.
 
     ``meta`` is the page's ``<meta>`` map with names normalised by the caller; ``article`` the
-    page's main JSON-LD object. JSON-LD and ``<meta>`` are deliberate statements and come
-    first; a ``<time>`` element in the page is the last resort, because sidebars have them too.
+    page's main JSON-LD object; ``near`` the texts around the headline. JSON-LD and
+    ``<meta>`` are deliberate statements and come first; a ``<time>`` element in the
+    article, then a date printed next to the headline, are the last resorts.
     """
     published = modified = None
     if article is not None:
@@ -219,8 +230,34 @@ def find(page: Page, meta: dict[str, str], article: dict[str, Any] | None) -> tu
         modified = normalize(_scalar(article.get("dateModified")))
     published = published or _first(meta.get(k) for k in _PUBLISHED_META)
     modified = modified or _first(meta.get(k) for k in _MODIFIED_META)
+    if published is None:  # a CMS's own name for it: "w-published-date", "published"
+        published = _first(v for k, v in meta.items() if _PUBLISHED_NAME.search(k))
     if published is None:
         published = _from_tree(page)
+    if near is not None and (published is None or modified is None):
+        shown, updated = _from_headline(near)
+        published, modified = published or shown, modified or updated
+    return published, modified
+
+
+def _from_headline(near: Around) -> tuple[str | None, str | None]:
+    """(published, modified) printed next to the headline: the nearest short text holding a
+    date, labelled "Updated …" (or following such a label) for the modified one."""
+    published = modified = None
+    for item in near.texts():
+        if published and modified:
+            break
+        if len(item.text) > _MAX_DATE_LINE:
+            continue
+        found = normalize(item.text)
+        if found is None:
+            continue
+        start = date_start(item.text) or 0
+        label = item.text[:start] if item.text[:start].strip(" -–·|,:") else item.previous
+        if _UPDATED.search(label[-40:]):
+            modified = modified or found
+        else:
+            published = published or found
     return published, modified
 
 

@@ -9,6 +9,8 @@ The package's parts, in the order a node meets them:
 - ``inline``: one paragraph's text, Markdown and HTML, with its inline markup.
 - ``figures``, ``media``: images (``<figure>``, ``<img>``, ``<picture>``) and their sources.
 - ``tables``: rows, cells, header; data table or page layout.
+- ``pre``: a code block's exact text and its language.
+- ``notes``: footnote references and the back-links of the notes.
 - ``blocks``: finished pieces → ``Block`` (text, Markdown, HTML).
 - ``markdown``: Markdown escaping, code fences, pipe tables, nesting.
 - ``sanitize``: the URL policy and the nh3 allow-list that keep the output safe.

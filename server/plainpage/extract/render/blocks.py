@@ -16,8 +16,8 @@ from .inline import Inline
 from .sanitize import escape_attr, escape_text, md_url
 
 __all__ = [
-    "Cell", "code", "figure", "heading", "listing", "paragraph", "quote", "rule", "table",
-    "term", "text_of",
+    "Cell", "code", "figure", "heading", "image_html", "image_markdown", "listing",
+    "paragraph", "quote", "rule", "table", "term", "text_of",
 ]
 
 _MAX_COLSPAN = 50  # a colspan of 10000 must not make 10000 empty cells
@@ -100,8 +100,7 @@ def figure(src: str, alt: str, size: str,
     ``size`` is the ready ``width``/``height`` attribute text (digits only, or empty).
     """
     alt = " ".join(alt.split())
-    img = f'<img src="{escape_attr(src)}" alt="{escape_attr(alt)}"{size}>'
-    image_md = f"![{md.escape(alt)}]({md_url(src)})"
+    img, image_md = image_html(src, alt, size), image_markdown(src, alt)
     if not caption or not caption[0]:
         return Block("figure", html=f"<figure>{img}</figure>", markdown=image_md,
                      src=src, alt=alt)
@@ -110,6 +109,16 @@ def figure(src: str, alt: str, size: str,
                  markdown=f"{image_md}\\\n{md.escape_line_start(cap_md)}",
                  html=f"<figure>{img}<figcaption>{cap_html}</figcaption></figure>",
                  src=src, alt=alt, caption=text)
+
+
+def image_html(src: str, alt: str, size: str) -> str:
+    """An ``<img>`` element (``src`` vetted, ``size`` ready attribute text)."""
+    return f'<img src="{escape_attr(src)}" alt="{escape_attr(alt)}"{size}>'
+
+
+def image_markdown(src: str, alt: str) -> str:
+    """A Markdown image."""
+    return f"![{md.escape(alt)}]({md_url(src)})"
 
 
 def rule() -> Block:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["figure", "img", "noscript", "picture"]
 
 Found = tuple[str, str, str]  # (src, alt, size attributes)
+
 _NOSCRIPT_PROSE = 200  # characters; the same line clean draws for keeping a <noscript>
 
 
@@ -36,10 +37,13 @@ def figure(w: Walker, node: LexborNode) -> None:
 
 
 def _images(w: Walker, node: LexborNode) -> list[Found]:
-    """Each distinct image of a figure; copies inside <noscript> only as a fallback."""
+    """Each distinct image of a figure. A <noscript> copy is the page's own rendering
+    without scripts: it is the fallback for script images that show nothing, and it wins
+    over ones that name no real source (a bare ``src``, often a blurred preview)."""
     shown: list[Found] = []
     fallback: list[Found] = []
     seen: set[str] = set()
+    lazy = False
     for image in node.css("img, amp-img"):
         if w.drops and image.mem_id in w.drops:
             continue
@@ -51,7 +55,8 @@ def _images(w: Walker, node: LexborNode) -> list[Found]:
             seen.add(src)
             entry = (src, attrs.get("alt") or "", media.size_attrs(attrs))
             (fallback if ptag == "noscript" else shown).append(entry)
-    return shown or fallback
+            lazy = lazy or (ptag != "noscript" and media.names_lazy_source(attrs))
+    return shown if lazy or not fallback else fallback
 
 
 def _without_image(w: Walker, node: LexborNode) -> None:
@@ -73,12 +78,11 @@ def img(w: Walker, node: LexborNode) -> None:
     if media.is_emoji(attrs):  # stands for a character: keep it in the sentence
         w.para.add(attrs.get("alt") or "")
         return
-    if not w.images or w.kind == "cell" or media.tiny(attrs):
+    if not w.images or media.tiny(attrs):
         return
     src = media.source(attrs, w.urls)
     if src:
-        w.flush()
-        _emit(w, src, attrs.get("alt") or "", media.size_attrs(attrs), None)
+        _place(w, src, attrs)
 
 
 def picture(w: Walker, node: LexborNode) -> None:
@@ -88,8 +92,21 @@ def picture(w: Walker, node: LexborNode) -> None:
     attrs = image.attributes if image is not None else {}
     src = media.source(attrs, w.urls, node)
     if src and not media.tiny(attrs):
-        w.flush()
-        _emit(w, src, attrs.get("alt") or "", media.size_attrs(attrs), None)
+        _place(w, src, attrs)
+
+
+def _place(w: Walker, src: str, attrs: dict[str, str | None]) -> None:
+    """An image of its own (a figure block), or one inside a table cell or caption, where
+    it stays in the line: flags, icons and thumbnails are part of a table's data."""
+    alt = " ".join((attrs.get("alt") or "").split())
+    if w.kind == "cell":
+        # No text: an image is not body text (figures are left out of ``text`` too).
+        w.para.add_mark("", blocks.image_markdown(src, alt),
+                        blocks.image_html(src, alt, media.size_attrs(attrs)))
+        return
+    w.flush()
+    _emit(w, src, alt, media.size_attrs(attrs), None)
+    w.fig_bare = not media.names_lazy_source(attrs)
 
 
 def noscript(w: Walker, node: LexborNode) -> None:
@@ -102,9 +119,18 @@ def noscript(w: Walker, node: LexborNode) -> None:
         return
     if not w.images:
         return
+    images = node.css("img")
     if w.out is w.fig_out and len(w.out) == w.fig_len and not w.para.has_text:
+        # The image just before is the script's copy of this one. Unless it named its
+        # real source (data-src, srcset), it may be a blurred preview: the noscript
+        # original takes its place.
+        attrs = images[0].attributes if len(images) == 1 and w.fig_bare else {}
+        src = media.source(attrs, w.urls) if attrs else None
+        if src and not media.tiny(attrs):
+            last = w.out.pop()
+            _emit(w, src, attrs.get("alt") or last.alt, media.size_attrs(attrs), None)
         return
-    for image in node.css("img"):
+    for image in images:
         img(w, image)
 
 
@@ -115,4 +141,4 @@ def _emit(w: Walker, src: str, alt: str, size: str,
     if last is not None and last.type == "figure" and last.src == src:
         return  # the same image twice in a row (a lazy copy and its fallback)
     out.append(blocks.figure(src, alt, size, caption))
-    w.fig_out, w.fig_len = out, len(out)
+    w.fig_out, w.fig_len, w.fig_bare = out, len(out), False

@@ -161,6 +161,8 @@ class Inline:
             return [line], [md.escape(line)], [escape_text(line)]
         texts = self.mark_text[k0:k1]
         text = _fill(line, texts) if any(texts) else line.replace(MARK, "")
+        if text[:1] == " " or text[-1:] == " " or "  " in text:
+            text = " ".join(text.split())  # a mark without text (an image) left a gap
         return ([text], [_fill(md.escape(line), self.mark_md[k0:k1])],
                 [_fill(escape_text(line), self.mark_html[k0:k1])])
 

@@ -11,7 +11,7 @@ from selectolax.lexbor import LexborNode
 
 from .sanitize import Urls
 
-__all__ = ["is_emoji", "size_attrs", "source", "tiny"]
+__all__ = ["is_emoji", "names_lazy_source", "size_attrs", "source", "tiny"]
 
 # Attributes lazy loaders put the real URL in; they win over ``src``, which is then
 # usually a placeholder (a data: GIF, a spacer, a blurred preview).
@@ -49,12 +49,24 @@ def source(attrs: dict[str, str | None], urls: Urls,
     return urls.image(src) if src and not src.startswith("data:") else None
 
 
+def names_lazy_source(attrs: dict[str, str | None]) -> bool:
+    """Whether an ``<img>`` names its real image in a lazy loader's attribute or a srcset
+    (then a ``<noscript>`` copy beside it adds nothing); a bare ``src`` may be a blurred
+    preview the script swaps out."""
+    return any(attrs.get(name) for name in (*_LAZY, *_SRCSETS))
+
+
 def _from_sources(picture: LexborNode, urls: Urls) -> str | None:
-    """The largest candidate of the first ``<source>`` of a ``<picture>`` that has one."""
+    """The largest candidate of the first ``<source>`` of a ``<picture>`` that has one;
+    sources meant only for narrow screens (``media`` with a max-width and no min-width)
+    are passed over, the ``<img>`` stands for the wide view."""
     for child in picture.iter():
         if child.tag != "source":
             continue
         attrs = child.attributes
+        media = (attrs.get("media") or "").lower()
+        if "max-width" in media and "min-width" not in media:
+            continue
         for name in _SRCSETS:
             url = urls.image(largest(attrs.get(name)))
             if url:
@@ -111,12 +123,11 @@ def _dimension(value: str | None) -> int | None:
 
 
 def tiny(attrs: dict[str, str | None]) -> bool:
-    """A tracking pixel or spacer: declared 2 px or less in either dimension."""
-    for name in ("width", "height"):
-        size = _dimension(attrs.get(name))
-        if size is not None and size <= 2:
-            return True
-    return False
+    """A tracking pixel or spacer: declared 1 or 2 px in either dimension, or 0 in every
+    dimension it declares (a lone ``height="0"`` beside a real width means "auto")."""
+    sizes = [_dimension(attrs.get(name)) for name in ("width", "height")]
+    declared = [size for size in sizes if size is not None]
+    return any(0 < size <= 2 for size in declared) or (bool(declared) and not any(declared))
 
 
 def size_attrs(attrs: dict[str, str | None]) -> str:

@@ -1,8 +1,10 @@
 """Table structure for the render stage: rows and cells, the header, and whether a table
 is data or page layout.
 
-A layout table (one column, one row, nested tables, or cells holding long blocks of prose)
-is flattened into its paragraphs; only data tables become table blocks.
+A layout table (one column, one row, nested tables, or one cell holding the page's prose)
+is flattened into its paragraphs; only data tables become table blocks. A table that says
+it holds data (header cells, a caption, a summary) or is a regular grid of several rows
+stays a table even when its cells hold long paragraphs.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ _SECTIONS = frozenset({"thead", "tbody", "tfoot"})
 _CELLS = frozenset({"td", "th"})
 _PROSE = "p, div, ul, ol, dl, blockquote, pre, section, article, h1, h2, h3, h4, h5, h6"
 _LONG_PROSE = 200  # characters of one block inside a cell that make it a layout table
+_GRID_ROWS = 3  # rows of one width from which a table with long cells is still data
 
 
 class Grid(NamedTuple):
@@ -65,11 +68,23 @@ def is_layout(table: LexborNode, grid: Grid) -> bool:
     rows = grid.rows
     if len(rows) <= 1 or max(len(row) for row in rows) <= 1:
         return True
-    if (table.attributes.get("role") or "").strip().lower() in ("presentation", "none"):
+    attrs = table.attributes
+    if (attrs.get("role") or "").strip().lower() in ("presentation", "none"):
         return True
     if len(table.css("table")) > 1:  # css() includes the table itself
         return True
-    return any(len(block.text()) >= _LONG_PROSE for block in table.css(_PROSE))
+    if grid.header_rows or grid.caption is not None or attrs.get("summary") or any(
+            cell.tag == "th" for row in rows for cell in row):
+        return False  # it says it holds data
+    if not any(len(block.text()) >= _LONG_PROSE for block in table.css(_PROSE)):
+        return False
+    # Long prose in a cell: page layout, unless the table is a regular grid (several rows
+    # of the same width) where no one cell holds most of the text (notes in a column).
+    widths = {len(row) for row in rows}
+    if len(rows) < _GRID_ROWS or len(widths) > 1:
+        return True
+    sizes = [len(cell.text()) for row in rows for cell in row]
+    return max(sizes) * 2 > sum(sizes)
 
 
 def span(value: str | None) -> int:

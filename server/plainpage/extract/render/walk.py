@@ -13,14 +13,13 @@ document. Custom and unknown elements fall back to their name.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ...model import Block
 from ...options import Options
-from . import blocks, figures, tables
+from . import blocks, figures, notes, pre, tables
 from .inline import BR, MARK, Inline, link_marks
 from .sanitize import Urls, escape_attr
 
@@ -28,8 +27,6 @@ __all__ = ["walk"]
 
 _MAX_STATIC_ID = 4096  # Lexbor's own tag ids are below ~200; bigger ones are per document
 _MAX_DEPTH = 150  # deeper subtrees become plain text: Python's recursion limit is near
-_LANGUAGE = re.compile(
-    r"(?:^|\s)(?:language-|lang-|highlight-(?:source-)?|brush:\s*)([\w+#.-]{1,30})", re.I)
 # The opening and closing marks (text, Markdown, HTML) of inline formatting elements.
 _FORMATS = {
     tag: (("", md_mark, f"<{out}>"), ("", md_mark, f"</{out}>"))
@@ -67,8 +64,8 @@ TRANSPARENT = frozenset({
 class Walker:
     """Turns one content root into a list of blocks (see the module docstring)."""
 
-    __slots__ = ("depth", "drops", "fig_len", "fig_out", "images", "kind", "level", "links",
-                 "out", "para", "tables", "urls")
+    __slots__ = ("depth", "drops", "fig_bare", "fig_len", "fig_out", "images", "kind", "level",
+                 "links", "out", "para", "tables", "urls")
 
     def __init__(self, urls: Urls, drops: frozenset[int], options: Options) -> None:
         self.urls, self.drops = urls, drops
@@ -79,6 +76,7 @@ class Walker:
         self.kind, self.level, self.depth = "p", 0, 0
         self.fig_out: list[Block] | None = None  # where the last image went, and its index
         self.fig_len = -1
+        self.fig_bare = False  # that image named no source but a bare src (see noscript)
 
     # --- the walk -------------------------------------------------------------------
 
@@ -201,7 +199,7 @@ class Walker:
 
     def pre(self, node: LexborNode) -> None:
         self.flush()
-        found = blocks.code(_pre_text(node), _language(node))
+        found = blocks.code(pre.text(node), pre.language(node))
         if found is not None:
             self.out.append(found)
 
@@ -277,8 +275,15 @@ class Walker:
 
     def link(self, node: LexborNode) -> None:
         raw = node.attrs.get("href")
-        if raw and raw[0] == "#" and (_only_text(node) or "").strip() in _PERMALINKS:
-            return  # a heading's "¶" self-link, not text
+        if raw and raw[0] == "#":
+            text = _only_text(node)
+            text = node.text(deep=True) if text is None else text
+            if text.strip() in _PERMALINKS or notes.is_backlink(node, text):
+                return  # a heading's "¶" self-link or a note's "↩", not text
+            label = notes.linked_sup(node)
+            if label:
+                notes.reference(self, raw, label)
+                return
         href = self.urls.link(raw) if self.links else None
         if href is None:
             self.children(node)
@@ -302,33 +307,6 @@ def _only_text(node: LexborNode) -> str | None:
     child = node.first_child
     if child is not None and child.tag_id == _TEXT and child.next is None:
         return child.text_content
-    return None
-
-
-def _pre_text(node: LexborNode) -> str:
-    """The exact text of a ``<pre>``, with any ``<br>`` inside it as a newline."""
-    if node.css_first("br") is None:
-        return node.text()
-    parts = []
-    for sub in node.traverse(include_text=True):
-        if sub.tag == "-text":
-            parts.append(sub.text_content or "")
-        elif sub.tag == "br":
-            parts.append("\n")
-    return "".join(parts)
-
-
-def _language(node: LexborNode) -> str | None:
-    """The code language named on a ``<pre>`` or its ``<code>`` (class or data-lang)."""
-    for sub in (node, node.css_first("code")):
-        if sub is None:
-            continue
-        attrs = sub.attributes
-        named = attrs.get("data-lang") or attrs.get("data-language") or ""
-        found = _LANGUAGE.search(attrs.get("class") or "")
-        language = found.group(1) if found else named.strip()
-        if language and len(language) <= 30 and language.replace("-", "").isalnum():
-            return language.lower()
     return None
 
 
@@ -359,6 +337,7 @@ _NAMED: dict[str, Handler] = {
     "table": Walker.table, "figure": figures.figure, "picture": figures.picture,
     "noscript": figures.noscript, "a": Walker.link, "abbr": Walker.abbr,
     "acronym": Walker.abbr,
+    "sup": lambda w, node: notes.sup(w, node, _FORMATS["sup"]),
 }
 # Inside a table cell or a caption everything is flattened to lines of inline content.
 _CELL_NAMED: dict[str, Handler] = {
@@ -366,7 +345,8 @@ _CELL_NAMED: dict[str, Handler] = {
     **{tag: Walker.block for tag in (
         "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "menu", "dir", "li", "dt",
         "blockquote", "pre", "table", "figure", "hr")},
-    **{tag: Walker.skip for tag in ("picture", "noscript")},
+    # A <noscript> copy of a lazy image would show it twice in the cell.
+    "noscript": Walker.skip,
 }
 
 
