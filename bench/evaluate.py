@@ -66,6 +66,11 @@ def _mozilla_meta(truth: TextTruth, result: Result) -> dict[str, bool | None]:
         matches[key] = want == scoring.ws(getattr(result, attr)) if want else None
     published = truth.meta.get("publishedTime")
     matches["published_day"] = scoring.same_date(published, result.date) if published else None
+    # The byline as names: Readability.js keeps "By", dates and labels in its byline, which
+    # plainpage leaves out by design; this column compares the names as WCXB's author does.
+    byline = truth.meta.get("byline")
+    matches["byline_name"] = scoring.same_name(byline, result.byline) if scoring.ws(byline) \
+        else None
     return matches
 
 

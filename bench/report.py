@@ -16,8 +16,8 @@ from typing import Any
 
 from .evaluate import WCXB_TYPES
 
-_MOZ_META = ("title", "byline", "lang", "dir", "siteName", "excerpt", "publishedTime",
-             "published_day")
+_MOZ_META = ("title", "byline", "byline_name", "lang", "dir", "siteName", "excerpt",
+             "publishedTime", "published_day")
 _MOZ_ELEMENTS = ("img", "table", "pre")
 _ELEMENTS_NOTE = ("img / table / pre: share of pages whose count of that element in the "
                   "extractor's HTML equals expected.html's (over pages where either is "
