@@ -41,7 +41,7 @@ class Verdict:
 
 def decide(page: Page, meta: Metadata, text: str) -> Verdict:
     """The verdict for one extracted page from its statements, marks and text."""
-    flat = " ".join(text.split())
+    flat = " ".join(text.split()) if page.locked_parts else ""
     evidence = list(meta.evidence) + [_part(part, flat) for part in page.locked_parts]
     # Skipped when the article goes on on another page: this one holds only part of it.
     teaser = None if page.next_page else _teaser(meta, text)
@@ -70,6 +70,8 @@ def _part(part: LockedPart, flat_text: str) -> PaywallEvidence:
 
 def _teaser(meta: Metadata, text: str) -> PaywallEvidence | None:
     """Evidence that ``text`` is a teaser of a longer article, or None."""
+    if not (meta.stated_word_count or meta.stated_body_chars):
+        return None  # the page states no length to compare with (most pages)
     words = len(text.split())
     if not words:
         return None  # nothing found is an extraction problem, not a teaser

@@ -47,6 +47,9 @@ _SEPARATED_RE = re.compile(r"\s*[|\-–—:·•»]\s")
 # own box says "caption" too ("wp-caption", "tr-caption-container").
 _FIGURE_PARTS_RE = re.compile(r"\S*(?:caption|credit|share|sharing|social)\S*", re.IGNORECASE)
 _CAPTION_RE = re.compile(r"\S*(?:caption|credit)\S*", re.IGNORECASE)
+# The test for those words: without the \S* around them a search is linear (a leading \S*
+# makes it retry at every character of a long class string).
+_FIGURE_PARTS_TEST = re.compile("caption|credit|share|sharing|social", re.IGNORECASE)
 
 Found = tuple[LexborNode, tuple[str, str]]
 #: A removal a site rule asks for: node, kind, reason.
@@ -252,7 +255,7 @@ def _furniture_verdict(node: LexborNode, by_class: bool,
     if tag == "figcaption" or (parent is not None and parent.tag == "figure"):
         return None  # a figure's caption belongs to the figure block
     names = names_of(attrs).strip()
-    if _FIGURE_PARTS_RE.search(names) and node.css_first("img, picture") is not None:
+    if _FIGURE_PARTS_TEST.search(names) and node.css_first("img, picture") is not None:
         # An image's own box; a figure whose image a script has yet to load stays judged
         # by its class (its caption alone is not the article's text).
         names = (_FIGURE_PARTS_RE if tag == "figure" else _CAPTION_RE).sub(" ", names).strip()
