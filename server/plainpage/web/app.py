@@ -35,6 +35,7 @@ from typing import Any
 from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter, RateLimitExceeded
 from limits import parse_many
+from limits.errors import StorageError
 from werkzeug.exceptions import InternalServerError
 
 from .. import __version__
@@ -130,7 +131,12 @@ class Service:
             return
         strategy = self.limiter.limiter
         for item in self._fetch_limits:
-            if not strategy.hit(item, "plainpage-fetch", client):
+            try:
+                allowed = strategy.hit(item, "plainpage-fetch", client)
+            except StorageError:  # Redis died since this request's own limit check
+                log.warning("fetch quota not counted: rate-limit storage unreachable")
+                return
+            if not allowed:
                 reset, _remaining = strategy.get_window_stats(item, "plainpage-fetch", client)
                 retry = max(1, math.ceil(reset - time.time()))
                 raise Problem("rate-limited", f"fetch limit {item} reached",
@@ -167,7 +173,12 @@ def _limiter(app: Flask, settings: WebSettings) -> Limiter:
     limiter = Limiter(
         _client_key, app=app, application_limits=[settings.rate_limit],
         storage_uri=settings.redis_url or "memory://", key_prefix="plainpage",
-        headers_enabled=False, in_memory_fallback_enabled=bool(settings.redis_url))
+        headers_enabled=False, in_memory_fallback_enabled=bool(settings.redis_url),
+        # Redis going away is never a 5xx: a hung Redis costs 0.5 s (the cache's timeouts),
+        # not a stuck worker; requests racing the switch to the in-memory fallback pass
+        # uncounted instead of failing (swallow_errors); errors arrive as StorageError.
+        swallow_errors=True, storage_options={
+            "socket_timeout": 0.5, "socket_connect_timeout": 0.5, "wrap_exceptions": True})
     for view in routes.PUBLIC_VIEWS:
         limiter.exempt(view)
     return limiter
