@@ -1,36 +1,94 @@
 """Robustness of the public API: whatever the input, ``extract`` returns an Article or
-raises an InputError (NotHTML, DocumentTooComplex) — never anything else.
+raises an InputError (NotHTML, DocumentTooComplex) — never anything else — and the Article
+holds its invariants (``check_article``): sanitised HTML, str outputs that encode as UTF-8,
+a word count and reading time that match the text, JSON that serialises.
 
 Property-based with hypothesis: any text, any bytes, and tag soup built from the parts of
 HTML that are hardest on a tree builder (tables, lists, select, frameset, svg/math,
 template, raw-text elements, odd attributes, broken entities, NULs, lone surrogates).
+tests/test_fuzz_extract.py adds hostile documents (deep nesting, huge attributes, broken
+encodings, giant text nodes, comment/CDATA/template soup) with the same checks.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
 
-from plainpage import Article, Options, extract
+from plainpage import Article, Block, Options, extract
 from plainpage.errors import DocumentTooComplex, InputError, NotHTML
+from tests.test_web_xss import FORBIDDEN_ATTRS, FORBIDDEN_TAGS, SAFE_URL, URL_ATTRS
 
 FAST = settings(max_examples=120, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 NO_FALLBACK = Options(fallback=False)
+_SCRIPT_LINK = re.compile(r"(?<!\\)\]\(\s*(javascript|vbscript|data):", re.IGNORECASE)
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+_C0_SPACE = "".join(chr(i) for i in range(33))
 
 
-def _extract_or_input_error(data: str | bytes, **kwargs: object) -> Article | None:
+def safe_url(value: str | None) -> bool:
+    """http(s)/mailto, or relative (no scheme: a page without a URL cannot resolve it),
+    read the way a browser does (C0 and spaces stripped, tabs and newlines dropped)."""
+    url = (value or "").strip(_C0_SPACE).replace("\t", "").replace("\n", "").replace("\r", "")
+    return bool(SAFE_URL.match(url)) or not _SCHEME.match(url)
+
+
+def assert_safe_fragment(fragment: str) -> None:
+    """tests/test_web_xss.assert_safe_html, with relative URLs allowed."""
+    assert "<!--" not in fragment
+    for node in LexborHTMLParser(f"<body>{fragment}</body>").body.traverse():  # type: ignore[union-attr]
+        if node.tag in ("-text", "body"):
+            continue
+        assert node.tag not in FORBIDDEN_TAGS, node.html
+        for name, value in node.attributes.items():
+            lowered = name.lower()
+            assert not lowered.startswith("on") and lowered not in FORBIDDEN_ATTRS, node.html
+            assert lowered not in URL_ATTRS or safe_url(value), node.html
+
+
+def check_article(article: Article, options: Options | None = None) -> None:
+    """The invariants every Article holds, whatever the page was."""
+    assert isinstance(article, Article)
+    for name in ("text", "markdown", "html"):
+        value = getattr(article, name)
+        assert isinstance(value, str)
+        value.encode("utf-8")  # no lone surrogate survives
+    assert article.word_count == len(article.text.split())
+    per_minute = (options or Options()).words_per_minute
+    assert article.reading_minutes == math.ceil(article.word_count / per_minute)
+    assert 0.0 <= article.confidence <= 1.0
+    assert article.confidence == 0.0 or article.text
+    assert_safe_fragment(article.html)
+    assert not _SCRIPT_LINK.search(article.markdown), article.markdown
+    for url in (article.image, article.canonical_url):
+        assert url is None or SAFE_URL.match(url), url
+    for block in _all_blocks(article.blocks):
+        assert isinstance(block.text, str) and isinstance(block.html, str)
+        assert_safe_fragment(block.html)
+        assert safe_url(block.src), block.src
+    # What the HTTP edge and the CLI do with it must work: JSON, then UTF-8.
+    json.dumps(article.to_dict(), ensure_ascii=False).encode("utf-8")
+
+
+def _all_blocks(blocks: tuple[Block, ...]) -> list[Block]:
+    return [part for block in blocks for part in (block, *_all_blocks(block.children))]
+
+
+def extract_checked(data: str | bytes, **kwargs: object) -> Article | None:
     """Run extract; an InputError is an allowed outcome, anything else fails the test."""
     try:
         article = extract(data, **kwargs)  # type: ignore[arg-type]
     except InputError:
         return None
-    assert isinstance(article, Article)
-    # What the HTTP edge and the CLI do with it must work: JSON, then UTF-8.
-    json.dumps(article.to_dict(), ensure_ascii=False).encode("utf-8")
+    options = kwargs.get("options")
+    check_article(article, options if isinstance(options, Options) else None)
     return article
 
 
@@ -76,41 +134,41 @@ def _surrogate_text() -> st.SearchStrategy[str]:
 @FAST
 @given(st.text(max_size=2_000))
 def test_any_text_gives_an_article_or_an_input_error(text: str) -> None:
-    _extract_or_input_error(text, options=NO_FALLBACK)
+    extract_checked(text, options=NO_FALLBACK)
 
 
 @FAST
 @given(st.binary(max_size=2_000), st.none() | st.sampled_from(
     ["utf-8", "windows-1252", "utf-16", "shift_jis", "utf-7", "nonsense", ""]))
 def test_any_bytes_give_an_article_or_an_input_error(data: bytes, charset: str | None) -> None:
-    _extract_or_input_error(data, charset=charset, options=NO_FALLBACK)
+    extract_checked(data, charset=charset, options=NO_FALLBACK)
 
 
 @FAST
 @given(soup, st.sampled_from([None, "https://example.test/a/b.html"]))
 def test_hostile_tag_soup_gives_an_article_or_an_input_error(html: str, url: str | None) -> None:
-    _extract_or_input_error(html, url=url, options=NO_FALLBACK)
+    extract_checked(html, url=url, options=NO_FALLBACK)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(soup)
 def test_tag_soup_with_the_readability_fallback(html: str) -> None:
     wrapped = f"<html><body><article><p>{'Some prose to read. ' * 20}</p>{html}</article>"
-    _extract_or_input_error(wrapped)
+    extract_checked(wrapped)
 
 
 @FAST
 @given(soup, st.sampled_from(["utf-8", "utf-16", "cp1252", "shift_jis"]))
 def test_tag_soup_as_bytes(html: str, encoding: str) -> None:
     data = html.encode(encoding, "replace")
-    _extract_or_input_error(data, options=NO_FALLBACK)
-    _extract_or_input_error(data, charset=encoding, options=NO_FALLBACK)
+    extract_checked(data, options=NO_FALLBACK)
+    extract_checked(data, charset=encoding, options=NO_FALLBACK)
 
 
 @FAST
 @given(_surrogate_text())
 def test_lone_surrogates_never_crash(text: str) -> None:
-    article = _extract_or_input_error(text, options=NO_FALLBACK)
+    article = extract_checked(text, options=NO_FALLBACK)
     if article is not None:
         article.text.encode("utf-8")
         article.html.encode("utf-8")
@@ -121,7 +179,7 @@ def test_lone_surrogates_never_crash(text: str) -> None:
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(soup, min_size=1, max_size=8).map("".join))
 def test_longer_tag_soup(html: str) -> None:
-    _extract_or_input_error(html, options=NO_FALLBACK)
+    extract_checked(html, options=NO_FALLBACK)
 
 
 # -- explicit cases ------------------------------------------------------------------------
@@ -154,7 +212,7 @@ EDGE_CASES = {
 
 @pytest.mark.parametrize("name", sorted(EDGE_CASES))
 def test_edge_case_returns_an_article(name: str) -> None:
-    assert _extract_or_input_error(EDGE_CASES[name]) is not None
+    assert extract_checked(EDGE_CASES[name]) is not None
 
 
 def test_empty_input_gives_an_empty_article() -> None:

@@ -252,8 +252,11 @@ def _limiter(app: Flask, settings: WebSettings) -> Limiter:
         _client_key, app=app, application_limits=[settings.rate_limit],
         storage_uri=settings.redis_url or "memory://", key_prefix="plainpage",
         headers_enabled=False, in_memory_fallback_enabled=bool(settings.redis_url),
-        # A hung Redis must cost a short timeout, not hold the request (as for the cache).
-        storage_options=_REDIS_TIMEOUTS if settings.redis_url else {})
+        # Redis going away is never a 5xx: a hung Redis costs 0.5 s (the cache's timeouts),
+        # not a stuck worker; requests racing the switch to the in-memory fallback pass
+        # uncounted instead of failing (swallow_errors); errors arrive as StorageError.
+        swallow_errors=True,
+        storage_options={**_REDIS_TIMEOUTS, "wrap_exceptions": True} if settings.redis_url else {})
     for view in routes.PUBLIC_VIEWS:
         limiter.exempt(view)
     return limiter

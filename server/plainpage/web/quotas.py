@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 
 from limits import RateLimitItem, parse_many
+from limits.errors import StorageError
 from limits.storage import MemoryStorage, Storage
 from limits.strategies import FixedWindowRateLimiter
 
@@ -47,7 +48,8 @@ class Quotas:
         self._errors: tuple[type[BaseException], ...] = ()
         if shared is not None:
             errors = shared.base_exceptions  # the Redis client's own error classes
-            self._errors = errors if isinstance(errors, tuple) else (errors,)
+            # … and limits' wrapper of them (the app's limiter storage wraps exceptions)
+            self._errors = (*(errors if isinstance(errors, tuple) else (errors,)), StorageError)
         self._monotonic = monotonic
         self._skip_until = 0.0
         self._down = False

@@ -62,12 +62,16 @@ def _images(w: Walker, node: LexborNode) -> list[Found]:
 def _without_image(w: Walker, node: LexborNode) -> None:
     """A figure holding a table, a quote or an embed: its caption is kept only when
     something else of the figure was rendered."""
+    if w.too_deep(node):
+        return
     before, caption = len(w.out), None
+    w.depth += 1  # figures nested in figures never pass through children()
     for child in node.iter(include_text=True):
         if child.tag == "figcaption":
             caption = child
         else:
             w.visit(child)
+    w.depth -= 1
     w.flush()
     if caption is not None and len(w.out) > before:
         w.block(caption)

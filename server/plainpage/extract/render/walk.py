@@ -82,8 +82,7 @@ class Walker:
 
     def children(self, node: LexborNode) -> None:
         """Visit the children of ``node`` in order (the hot loop: kept flat on purpose)."""
-        if self.depth >= _MAX_DEPTH:
-            self.para.add(node.text(separator=" "))
+        if self.too_deep(node):
             return
         self.depth += 1
         drops = self.drops
@@ -107,10 +106,18 @@ class Walker:
             child = child.next
         self.depth -= 1
 
+    def too_deep(self, node: LexborNode) -> bool:
+        """At ``_MAX_DEPTH``, ``node`` becomes plain text. Handlers that visit children
+        themselves instead of through ``children()`` count ``depth`` and ask this too."""
+        if self.depth < _MAX_DEPTH:
+            return False
+        self.para.add(node.text(separator=" "))
+        return True
+
     def _by_name(self, node: LexborNode) -> Handler:
         """The handler of a tag the id table does not know (custom elements, mostly)."""
         tag = node.tag
-        if tag[0] == "-":
+        if not tag or tag[0] == "-":  # None: a processing instruction (<?php … ?>)
             return Walker.skip
         found = (_CELL_NAMED if self.kind == "cell" else _NAMED).get(tag)
         return found or (Walker.block if "-" in tag else Walker.children)
@@ -205,6 +212,8 @@ class Walker:
 
     def listing(self, node: LexborNode, ordered: bool) -> None:
         self.flush()
+        if self.too_deep(node):
+            return
         start = tables.span(node.attributes.get("start")) if ordered else 1
         saved = self.out, self.kind
         self.kind = "p"
@@ -218,6 +227,7 @@ class Walker:
         """The blocks of each item; content outside any ``<li>`` becomes an item too."""
         items: list[list[Block]] = []
         self.out = []
+        self.depth += 1  # lists nested straight in lists never pass through children()
         for child in node.iter(include_text=True):
             tid = child.tag_id
             if tid == _LI and not (self.drops and child.mem_id in self.drops):
@@ -229,6 +239,7 @@ class Walker:
                 self.out = loose
             else:
                 self.visit(child)
+        self.depth -= 1
         self._loose_item(items)
         return items
 
