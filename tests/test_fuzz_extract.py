@@ -223,9 +223,6 @@ def test_what_the_fuzzing_found_is_a_200_from_the_api(tmp_path: Path) -> None:
         assert response.status_code == 200, (name, response.get_json())
 
 
-@pytest.mark.xfail(strict=True, reason="open: nested headings and links are quadratic in "
-                   "signals.compute/measure.link_chars (docs/reliability.md, finding 3); "
-                   "when this passes, drop the mark")
 def test_nested_headings_and_links_stay_cheap() -> None:
     # 21 KB, which the pre-scan accepts, took 2.4 s of CPU (3 900 levels: 5-8 s; six blocks
     # of those, 188 KB: 25.7 s).

@@ -13,7 +13,7 @@ from typing import Any
 from selectolax.lexbor import LexborNode
 
 from ..options import Options
-from .measure import link_chars, nonspace
+from .measure import CARD_LINK_CHARS, nonspace, tag_id
 from .page import Page
 from .patterns import COMMAS, class_weight
 from .selectors import class_and_id
@@ -28,6 +28,8 @@ _ANCESTOR_LEVELS = 5  # how far up a unit's score spreads (the parent full, then
 # What a unit's score is divided by at each of those levels (Readability's 1, 2, level×3).
 _DIVISORS = (1, 2, *(level * 3 for level in range(2, _ANCESTOR_LEVELS)))
 _DEPTH = itemgetter(4)
+_A = tag_id("a")
+_LINK_STEPS = 20_000  # elements link counting walks before the page's elements are counted
 _FURNITURE = frozenset({"aside", "footer", "nav"})
 _CONTAIN = 0.25  # what passes up out of a comments section, sidebar or footer
 # Readability's starting scores by tag: containers of prose up, lists, headings and
@@ -148,6 +150,10 @@ def compute(page: Page, options: Options) -> Signals:
     if body is None:
         return sig
     paths = _Paths()
+    # Paragraph-like units do not nest in real pages, so counting their links walks each
+    # element once at most; hostile markup nests them (<h2><a><h2><a>…) and would make it
+    # depth × size: past twice the page's elements, links are no longer counted.
+    paths.body = body
     for node in body.css(_DEEP_UNITS):
         text = node.text()
         # the raw length bounds the non-space count, which bounds the unit
@@ -168,6 +174,31 @@ class _Paths:
 
     chains: dict[int, Link] = field(default_factory=dict)
     spreads: dict[int, Steps] = field(default_factory=dict)
+    #: Elements the link counts may still walk: a first allowance, then (counted once,
+    #: only on pages that use it up) twice the page's elements.
+    link_steps: int = _LINK_STEPS
+    body: LexborNode | None = None
+
+
+def _link_chars(node: LexborNode, paths: _Paths) -> int:
+    """``measure.link_chars(node)`` while ``paths.link_steps`` lasts, then 0."""
+    if paths.link_steps <= 0:
+        if paths.body is None:
+            return 0
+        elements = len(paths.body.css("*"))
+        paths.link_steps += 2 * elements - _LINK_STEPS
+        paths.body = None
+        if paths.link_steps <= 0:
+            return 0
+    total = steps = 0
+    for sub in node.traverse():
+        steps += 1
+        if sub.tag_id == _A:
+            size = nonspace(sub.text())
+            if size < CARD_LINK_CHARS:
+                total += size
+    paths.link_steps -= steps
+    return total
 
 
 def node_weight(node: LexborNode) -> int:
@@ -177,7 +208,7 @@ def node_weight(node: LexborNode) -> int:
 
 def _add_unit(sig: Signals, node: LexborNode, text: str, chars: int, deep: bool,
               paths: _Paths) -> None:
-    links = link_chars(node) if deep else 0
+    links = _link_chars(node, paths) if deep else 0
     # The other separators are all non-ASCII: most texts need one count, not six.
     commas = text.count(",") if text.isascii() else sum(text.count(c) for c in COMMAS)
     score = 1 + commas + min(chars // 100, 3)
