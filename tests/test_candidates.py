@@ -247,3 +247,62 @@ def test_confidence_is_lower_when_the_root_is_mostly_links() -> None:
     _, links = chosen(f'<div id="story">{linky}<p>{PROSE}</p></div>')
     assert links.root is not None and prose.root is not None
     assert links.confidence < prose.confidence
+
+
+# --- gathering the strong blocks beside the chosen one ---------------------------------------
+
+def builder_block(index: int, count: int) -> str:
+    """A page builder's text block: wrappers (one with an id of its own) around the prose,
+    deep enough that the column holding the blocks scores little of its own."""
+    return (f'<div class="block block-{index}" id="b{index}"><div class="block-content">'
+            '<div class="text">'
+            f'<div class="html"><h2>Part {index}</h2>{paragraphs(count)}</div></div></div>'
+            "</div>")
+
+
+def test_an_article_cut_into_builder_blocks_is_gathered_whole() -> None:
+    # Blocks of unequal length with classes of their own: no two are twins, and the
+    # longest holds too little of the page to stand for it.
+    blocks = "".join(builder_block(i, count) for i, count in enumerate((6, 3, 4, 2)))
+    body = (f'<header><a href="/">Home</a></header><div id="page"><div class="column">'
+            f"{blocks}</div></div><footer><p>Example Ltd, 1 High Street, all rights "
+            "reserved.</p></footer>")
+    page, choice = chosen(body, head='<meta property="og:type" content="article">')
+    text = root_text(choice)
+    assert all(f"Part {i}" in text for i in range(4))
+    assert "High Street" not in text
+    assert "gathered the strong blocks beside it" in choice.reasons
+
+
+def test_gathering_stops_at_the_article_element() -> None:
+    # The next stories (an endless-scroll page) score like the article, but lie outside
+    # its <article>.
+    story = '<div class="story"><h3>Another story</h3>' + paragraphs(4) + "</div>"
+    body = (f'<main><article><h1>Flood</h1><div class="body">{paragraphs(6)}</div></article>'
+            f'<section class="more">{story}<div class="next">{story}</div></section></main>')
+    page, choice = chosen(body, head='<meta property="og:type" content="article">')
+    assert choice.root is not None
+    assert "Another story" not in root_text(choice)
+
+
+def test_a_copy_of_the_root_for_another_screen_size_is_not_gathered() -> None:
+    # The same description twice (a layout for phones and one for desktops).
+    desc = f'<div class="description">{paragraphs(3)}</div>'
+    body = (f'<div id="product"><div class="mobile">{desc}</div>'
+            f'<div class="desktop">{desc}</div></div><div class="spacer"></div>')
+    page, choice = chosen(body, head='<meta property="og:type" content="article">')
+    assert choice.root is not None
+    assert root_text(choice).count(PROSE.split(",")[0]) == 3
+
+
+def test_a_content_sibling_of_twin_sections_is_kept() -> None:
+    # Twin sections (same class) with a block between them that reads as content but
+    # carries a class of its own (a builder's generated one), and an ad after them.
+    twin = '<div class="wpb_text_column">{}</div>'
+    odd = f'<div class="wpb_text_column vc_custom_1563"><p>Odd one: {PROSE}</p></div>'
+    body = (f'<div id="col"><div class="wrap">{twin.format(paragraphs(3))}{odd}'
+            f'{twin.format(paragraphs(3))}<div class="ad">Advertisement</div></div></div>')
+    page, choice = chosen(body)
+    assert is_root(choice, page, "div.wrap")
+    assert node(page, "div.vc_custom_1563").mem_id not in choice.exclude
+    assert node(page, "div.ad").mem_id in choice.exclude

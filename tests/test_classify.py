@@ -206,3 +206,121 @@ def test_dropped_nodes_are_in_drops_and_only_the_outermost_is_reported() -> None
     assert aside is not None and aside.mem_id in decision.drops
     assert [r.selector for r in decision.removed] == ["article > aside.sidebar"]
     assert "Share on social" in decision.removed[0].text
+
+
+# --- blocks about the text, not the text ------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("block", "needle"),
+    [
+        # A forum's poster panel: title, join date, post count.
+        ('<div class="message-userExtras"><dl><dt>Joined</dt><dd>Aug 24, 2006</dd></dl>'
+         "<dl><dt>Messages</dt><dd>8,583</dd></dl></div>", "Joined"),
+        ('<h5 class="userTitle message-userTitle">Well-known member</h5>', "Well-known member"),
+        ('<div class="signature">Sent from my phone. Opinions are my own.</div>',
+         "Opinions are my own"),
+        # An author's bio box under the article (BEM-style class names too).
+        ('<div class="post-author__bio"><p>Jane Doe writes about rivers and floods for the '
+         "paper.</p></div>", "Jane Doe writes"),
+        ('<section class="about-author"><p>John Roe has covered the valley since 1998.</p>'
+         "</section>", "John Roe has covered"),
+    ],
+    ids=["user-extras", "user-title", "signature", "author-bio-bem", "about-author"],
+)
+def test_the_posters_or_authors_details_are_dropped(block: str, needle: str) -> None:
+    page, choice, decision = classified(f"<article>{ARTICLE}{block}</article>")
+    text = kept_text(page, choice, decision)
+    assert needle not in text
+    assert PROSE.split(",")[0] in text
+    assert reports_about(decision, needle)
+
+
+@pytest.mark.parametrize(
+    ("block", "needle"),
+    [
+        ('<a class="btn btn-primary" href="/signup">Get started for free</a>', "Get started"),
+        ('<div class="cta-box">Book a demo</div>', "Book a demo"),
+        ('<span class="sd-button share-print">Print</span>', "Print"),
+    ],
+    ids=["btn-link", "cta-box", "button-span"],
+)
+def test_a_prompt_styled_as_a_button_is_dropped(block: str, needle: str) -> None:
+    page, choice, decision = classified(f"<article>{ARTICLE}<p>{block}</p></article>")
+    assert needle not in kept_text(page, choice, decision)
+
+
+def test_a_long_link_styled_as_a_button_stays() -> None:
+    # More words than a prompt has: a link in the text that happens to look like a button.
+    link = ('<a class="button" href="/report">the full report of the river authority on the '
+            "spring floods</a>")
+    page, choice, decision = classified(f"<article>{ARTICLE}<p>Read {link}.</p></article>")
+    assert "spring floods" in kept_text(page, choice, decision)
+
+
+@pytest.mark.parametrize(
+    ("block", "needle"),
+    [
+        ('<p>The square at dawn.<span class="image-caption">Photo: River Press</span></p>',
+         "River Press"),
+        ('<p><span class="reading-time">4 min read</span></p>', "min read"),
+    ],
+    ids=["caption-span", "reading-time"],
+)
+def test_captions_and_reading_times_outside_figures_are_dropped(block: str,
+                                                                needle: str) -> None:
+    page, choice, decision = classified(f"<article>{block}{ARTICLE}</article>")
+    text = kept_text(page, choice, decision)
+    assert needle not in text
+    assert PROSE.split(",")[0] in text
+
+
+DECLARED = '<meta property="og:type" content="article">'
+
+
+def test_a_date_on_its_own_line_in_an_article_is_dropped() -> None:
+    body = ('<article><div class="stamp">Updated: <time class="updated" '
+            f'datetime="2020-04-03">03.04.2020</time></div>{ARTICLE}<p>The next flood, on '
+            '<time class="date">4 May</time>, was worse than anyone had feared after the '
+            "winter.</p></article>")
+    page, choice, decision = classified(body, head=DECLARED)
+    text = kept_text(page, choice, decision)
+    assert "03.04.2020" not in text
+    assert "4 May" in text  # a date inside a sentence stays
+
+
+def test_comments_under_a_declared_article_are_dropped_however_long() -> None:
+    reply = ("I was there that night, and the water came up to the second step of our "
+             "porch before dawn, so we moved the car to the hill.")
+    thread = "".join(f'<li class="comment"><div class="comment-content"><p>{reply}</p></div>'
+                     "</li>" for _ in range(12))
+    body = (f'<div class="postarea">{ARTICLE}<div id="comments"><ol class="commentlist">'
+            f"{thread}</ol></div></div>")
+    for head, kept in ((DECLARED, False), ("", True)):  # without the declaration: a forum
+        page, choice, decision = classified(body, head=head)
+        text = kept_text(page, choice, decision)
+        assert PROSE.split(",")[0] in text
+        assert ("second step of our porch" in text) is kept
+
+
+def test_a_class_named_link_list_bigger_than_a_quarter_of_the_root_is_dropped() -> None:
+    # Related posts, each a headline link with a short excerpt: no prose of the article's.
+    items = "".join(f'<li><a href="/{i}">Flood story number {i}</a> <small>Short '
+                    f"excerpt {i}</small></li>" for i in range(14))
+    body = f'<article>{ARTICLE}<ul class="related_post">{items}</ul></article>'
+    page, choice, decision = classified(body)
+    assert "Flood story number" not in kept_text(page, choice, decision)
+
+
+def test_a_drop_inside_a_drop_is_charged_once_against_the_budget() -> None:
+    # A short note whose share box holds small buttons: the box goes whole, its heading
+    # with it, although its buttons and the box together outweigh what the budget allows.
+    labels = ("Print", "E-mail", "Tweet", "Share", "Pin", "Save")
+    buttons = "".join(f'<li><a class="sd-button" href="/s/{label}">{label}</a></li>'
+                      for label in labels)
+    body = (f'<article><div class="entry"><p>{PROSE}</p><div class="sharedaddy">'
+            '<h3 class="sd-title">Print this story, send it by e-mail or share it</h3>'
+            f"<ul>{buttons}</ul></div></div></article>")
+    page, choice, decision = classified(body)
+    text = kept_text(page, choice, decision)
+    assert "Print this story" not in text
+    assert PROSE.split(",")[0] in text

@@ -259,3 +259,31 @@ def test_hidden_share_is_measured_against_all_of_the_page_text(hidden_chars: int
     page, pending = cleaned(f'{crumbs}<div hidden>{"w" * hidden_chars}</div>')
     assert ("w" * hidden_chars in body_text(page)) is kept
     assert len(pending) == (0 if kept else 1)
+
+
+# --- panels a reader opens with one click ------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        '<div role="tabpanel" hidden>',
+        '<div class="tab-pane fade" style="display:none">',
+        '<div class="accordion-body collapse" style="display: none">',
+        '<div class="faq-answer" hidden>',
+    ],
+    ids=["tabpanel-role", "tab-pane", "accordion-collapse", "faq-answer"],
+)
+def test_hidden_tab_panels_and_accordion_bodies_stay(opening: str) -> None:
+    page, pending = cleaned(f"<article><p>{PROSE}</p>{opening}Care instructions: wash cold"
+                            "</div></article>")
+    assert "Care instructions" in body_text(page)
+    assert pending == []
+
+
+def test_hidden_menus_are_still_removed_beside_a_kept_panel() -> None:
+    page, pending = cleaned(f'<article><p>{PROSE}</p><div role="tabpanel" hidden>Sizes and fit'
+                            '</div><ul class="menu collapsed" style="display:none"><li>Shop all'
+                            "</li></ul></article>")
+    assert "Sizes and fit" in body_text(page)
+    assert "Shop all" not in body_text(page)
+    assert [p.removed.text for p in pending] == ["Shop all"]

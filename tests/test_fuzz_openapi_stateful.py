@@ -115,10 +115,25 @@ def test_call_sequences_keep_posted_pages_private_and_fetches_cached() -> None:
     APIWorkflow.run(settings=settings(
         max_examples=50, stateful_step_count=6, deadline=None, database=None,
         derandomize=True, suppress_health_check=list(HealthCheck)))
-    # The links were followed and the properties exercised (derandomized, so this does not
-    # flicker; measured: 61 linked fetches, 9 of them answered 200, 7 repeat fetches).
-    assert SEEN["linked_fetches"] > 0 and SEEN["repeat_fetches"] > 0, SEEN
+    # The links were followed (most generated URLs are refused by the URL policy, so
+    # whether a followed link reaches a page depends on the generated data; the same
+    # sequence, with a repeat fetch answered from the cache, is checked below).
+    assert SEEN["linked"] > 0, SEEN
     assert not UNUSED_DIR.exists()
+
+
+def test_the_linked_sequence_by_hand_keeps_the_posted_page_private() -> None:
+    # POST html+url, then GET that url (the first link), then POST {"url"} (the second).
+    client = APP.test_client()
+    url = "https://news.example.org/2024/05/bridge"
+    html = article_page().replace("</article>", f"<p>Private note {CANARY}.</p></article>")
+    posted = client.post("/v1/extract", json={"html": html, "url": url}, headers=AUTH)
+    assert posted.status_code == 200 and CANARY in posted.get_data(as_text=True)
+    fetched_once = client.get("/v1/extract", query_string={"url": url}, headers=AUTH)
+    again = client.post("/v1/extract", json={"url": url}, headers=AUTH)
+    for response in (fetched_once, again):
+        assert response.status_code == 200 and CANARY not in response.get_data(as_text=True)
+    assert again.headers["Plainpage-Cache"] == "hit"
 
 
 def test_the_links_resolve_against_the_served_document() -> None:

@@ -14,14 +14,20 @@ from .paywall import decide
 from .render import Rendered
 
 _EXCERPT_CHARS = 300
+# A soft hyphen is a line-breaking hint for a typesetter (HTML and Markdown keep it, where
+# it stays invisible); in plain text it would split words for search and copy.
+_SOFT_HYPHEN = "\xad"
 
 
 def assemble(page: Page, meta: Metadata, rendered: Rendered, choice: Choice,
              decision: Decision, options: Options) -> Article:
     """Join metadata, renderings and the removal report into one Article."""
-    words = len(rendered.text.split())
-    confidence = choice.confidence if rendered.text else 0.0
-    verdict = decide(page, meta, rendered.text)
+    text = rendered.text
+    if _SOFT_HYPHEN in text:
+        text = text.replace(_SOFT_HYPHEN, "")
+    words = len(text.split())
+    confidence = choice.confidence if text else 0.0
+    verdict = decide(page, meta, text)
     return Article(
         url=page.url,
         title=meta.title,
@@ -31,11 +37,11 @@ def assemble(page: Page, meta: Metadata, rendered: Rendered, choice: Choice,
         site_name=meta.site_name,
         lang=meta.lang,
         dir=meta.dir,
-        excerpt=meta.excerpt or _first_paragraph(rendered.text),
-        standfirst=_standfirst(choice, rendered.text),
+        excerpt=meta.excerpt or _first_paragraph(text),
+        standfirst=_standfirst(choice, text),
         image=meta.image,
         canonical_url=meta.canonical_url,
-        text=rendered.text,
+        text=text,
         markdown=rendered.markdown,
         html=rendered.html,
         blocks=rendered.blocks,

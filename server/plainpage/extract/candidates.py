@@ -8,12 +8,14 @@ are candidates weighed by the text under them, not answers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import attrgetter
 
 from selectolax.lexbor import LexborNode
 
 from ..options import Options
+from .gather import STRONG, gather, scored
 from .measure import contains, link_density, nonspace, walk_up
 from .page import Page
 from .patterns import ARTICLE_TYPES, FURNITURE_TAGS
@@ -73,7 +75,7 @@ def choose(page: Page, sig: Signals, options: Options) -> Choice:
     """Pick the content root from the scored containers."""
     if not sig.stats:
         return _whole_body(page)
-    ranked = _rank(sig)
+    ranked, ordered = _rank(sig)
     if not ranked:  # only footers and menus hold text: there is no article
         return Choice(root=None)
     top = ranked[0]
@@ -88,6 +90,9 @@ def choose(page: Page, sig: Signals, options: Options) -> Choice:
     if wider is not None:
         root, excluded = wider, frozenset()
         reasons.append("widened: the page's content is spread over several blocks")
+    gathered = _gather(root, ranked[0].score, ordered, sig, reasons)
+    if gathered is not None:
+        root, excluded = gathered, frozenset()
     confidence = _confidence(root, page.body, sig)
     body = page.body
     if (confidence < _BODY_BELOW and body is not None
@@ -107,7 +112,7 @@ def _merge(top: NodeStat, sig: Signals, reasons: list[str]) -> tuple[LexborNode,
     """The root and the children of it to leave out, once siblings are considered."""
     if reasons[-1] == _ARTICLE_BODY:  # the page's own marker is the article's whole extent
         return top.node, frozenset()
-    twins = _twin_sections(top.node, sig)
+    twins = _twin_sections(top, sig)
     if twins is not None:
         reasons.append("merged sections of the same kind")
         return twins
@@ -118,9 +123,12 @@ def _merge(top: NodeStat, sig: Signals, reasons: list[str]) -> tuple[LexborNode,
     return top.node.parent or top.node, exclude
 
 
-def _twin_sections(node: LexborNode, sig: Signals) -> tuple[LexborNode, frozenset[int]] | None:
+def _twin_sections(top: NodeStat, sig: Signals) -> tuple[LexborNode, frozenset[int]] | None:
     """An article cut into sibling blocks of one kind (same tag, same class), with ads or
-    asides between them: the parent of the blocks, leaving out everything else."""
+    asides between them: the parent of the blocks, leaving out what does not read as
+    content (the test ``_siblings`` applies)."""
+    node = top.node
+    threshold = max(10.0, top.score * _SIBLING_SHARE)
     for _ in range(_TWIN_LEVELS):
         parent = node.parent
         if parent is None or parent.tag in ("body", "html"):
@@ -128,16 +136,17 @@ def _twin_sections(node: LexborNode, sig: Signals) -> tuple[LexborNode, frozense
         classes = node.attrs.get("class")
         if classes:
             twins = {node.mem_id}
-            others = set()
+            others = []
             for child in parent.iter():
                 if (child.mem_id != node.mem_id and child.tag == node.tag
                         and child.attrs.get("class") == classes
                         and sig.good_chars(child) >= _TWIN_MIN_CHARS):
                     twins.add(child.mem_id)
                 elif child.mem_id != node.mem_id:
-                    others.add(child.mem_id)
+                    others.append(child)
             if len(twins) > 1:
-                return parent, frozenset(others)
+                return parent, frozenset(child.mem_id for child in others
+                                         if not _sibling_is_content(child, sig, threshold))
         node = parent
     return None
 
@@ -236,16 +245,43 @@ def declares_article(page: Page) -> bool:
     return False
 
 
-def _rank(sig: Signals) -> list[NodeStat]:
-    """The best-scored containers outside menus, asides and footers, best first."""
+def _rank(sig: Signals) -> tuple[list[NodeStat], list[NodeStat]]:
+    """The best-scored containers outside menus, asides and footers, best first; and all
+    the scored containers, by their raw score."""
     best = []
     furniture: dict[int, bool] = {}  # the candidates share their ancestors
-    for stat in sorted(sig.stats.values(), key=_SCORE, reverse=True):
+    ordered = sorted(sig.stats.values(), key=_SCORE, reverse=True)
+    for stat in ordered:
         if not _in_furniture(stat.node, furniture):
             best.append(_finish(stat, sig))
             if len(best) == _TOP_N * 2:
                 break
-    return sorted(best, key=_SCORE, reverse=True)
+    return sorted(best, key=_SCORE, reverse=True), ordered
+
+
+def _gather(root: LexborNode, top: float, ordered: list[NodeStat], sig: Signals,
+            reasons: list[str]) -> LexborNode | None:
+    """``gather``'s wider root, unless the page's own articleBody marker decided."""
+    floor = STRONG * top
+    if reasons[-1] == _ARTICLE_BODY or floor <= 0:
+        return None
+    wider = gather(root, scored(ordered, floor), _is_strong(root, floor, sig), sig)
+    if wider is not None:
+        reasons.append("gathered the strong blocks beside it")
+    return wider
+
+
+def _is_strong(root: LexborNode, floor: float, sig: Signals) -> Callable[[NodeStat], bool]:
+    """Whether a container scores ``floor`` or more, outside furniture and no deeper in
+    comment sections or sidebars than ``root``."""
+    ancestry = _ancestry_factor(root, sig)
+    furniture: dict[int, bool] = {}
+
+    def strong(stat: NodeStat) -> bool:
+        return (not _in_furniture(stat.node, furniture)
+                and _finish(stat, sig).score >= floor
+                and _ancestry_factor(stat.node, sig) >= ancestry)
+    return strong
 
 
 def _finish(stat: NodeStat, sig: Signals) -> NodeStat:

@@ -8,6 +8,7 @@ are reported depends on whether they sat inside the content the later stages cho
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from selectolax.lexbor import LexborNode
 
@@ -15,7 +16,7 @@ from ..model import Removed
 from ..options import Options
 from .measure import TEXT_ID, first_tag, tag_id
 from .page import Page
-from .patterns import HIDDEN_STYLE_RE
+from .patterns import HIDDEN_STYLE_RE, Tokens
 from .selectors import css_path, describe
 
 # Never readable text: removed without a report.
@@ -42,6 +43,10 @@ _SCREEN_READER_ONLY = ("sr-only", "visually-hidden", "visuallyhidden", "screen-r
 # Lexbor compares attribute values case-sensitively, as ``in`` does.
 _SCREEN_READER_SELECTOR = '[class*="sr-only"], [class*="hidden"], [class*="screen"]'
 _HIDDEN = '[hidden], [style*="none" i], [style*="hidden" i]'
+# Class words of tab panels and accordion or FAQ bodies (whole words: "collapsed" menus
+# are not among them).
+_PANEL = Tokens(("tab-pane", "tab-panel", "tab-content"),
+               ("tabpanel", "accordion", "collapse", "faq", "answer"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,11 +182,27 @@ def outermost(nodes: list[LexborNode]) -> list[LexborNode]:
 
 def _is_hidden(node: LexborNode) -> bool:
     attrs = node.attributes
+    if _is_panel(attrs):
+        return False
     if "hidden" in attrs:
         # hidden="until-found" is collapsed text a reader can open (FAQ answers).
         return (attrs.get("hidden") or "").strip().lower() != "until-found"
     style = attrs.get("style")
     return bool(style and HIDDEN_STYLE_RE.search(style))
+
+
+def _is_panel(attrs: dict[str, str | None]) -> bool:
+    """A tab panel or a collapsed accordion or FAQ answer: hidden until the reader opens
+    it with one click, and part of the page's content (product details, service FAQs)."""
+    if (attrs.get("role") or "").strip().lower() == "tabpanel":
+        return True
+    names = attrs.get("class")
+    return bool(names) and _names_panel(names)
+
+
+@lru_cache(maxsize=4096)
+def _names_panel(names: str) -> bool:
+    return _PANEL.search(names.lower())
 
 
 def _drop_textless_noscript(body: LexborNode) -> None:

@@ -17,7 +17,7 @@ from selectolax.lexbor import LexborNode
 from ...model import Removed
 from ...options import Options
 from ..budget import Budget
-from ..candidates import Choice
+from ..candidates import Choice, declares_article
 from ..clean import Pending
 from ..measure import contains, link_chars, walk_up
 from ..page import Page
@@ -25,12 +25,14 @@ from ..patterns import FURNITURE_ROLES, FURNITURE_TAGS, is_content_class, is_dro
 from ..selectors import class_and_id, css_path, describe, names_of
 from ..signals import Signals
 from .detector import class_kind, detect
+from .names import names_kind
 
 # Blocks the link-density test looks at: lists and generic containers, not paragraphs.
 _LINKY_TAGS = "ul, ol, div, section, table, dl"
 # Blocks judged by their tag, landmark role or class/id names.
 _CANDIDATE_SELECTOR = "nav, aside, footer, form, [role], [class], [id]"
-# A block holding more than this share of the root's text is never dropped by class alone.
+# A block holding more than this share of the root's text is not dropped by class alone,
+# unless it holds no prose at all or is the comment section of an article.
 _MAX_SHARE = 0.25
 _LINKY_DENSITY = 0.5  # a block whose text is at least half links is a link list
 _AROUND_CHARS = 600  # neighbours of the article searched for boilerplate to report …
@@ -39,7 +41,11 @@ _AROUND_LEVELS = 4  # … of the article and of its ancestors up to this many le
 _INFOBOX_CHARS = 200  # an <aside> with this much prose …
 _INFOBOX_LINKS = 0.3  # … and fewer links than this is a callout, not furniture
 _MAX_DROPPED = 0.5  # class-based drops never take more than this share of the root
+_ARTICLE_PROSE = 200  # prose outside comment sections that makes the root an article
 _REPEATED = 3  # this many same-class siblings are a pattern (posts, cards), not extras
+_DATELINE_LABEL_WORDS = 2  # "Updated:", "Published on" before a date on its own line
+_FIGURE_LEVELS = 4  # how far up a caption's span is looked at for its figure
+_CTA_CHARS = 24  # a button's label is a few words ("Get started", "Add to cart")
 # What follows a headline inside a <title>: " | Site", " - Site", ": subtitle" …
 _SEPARATED_RE = re.compile(r"\s*[|\-–—:·•»]\s")
 # Class words a <figure> carries about its own parts ("has-caption", "fig--has-shares"):
@@ -82,14 +88,22 @@ def classify(page: Page, choice: Choice, sig: Signals, options: Options,  # noqa
     root_chars = max(1, sum(sig.text_size(r) for r in roots))
     inside = [hit for hit in ruled if walk_up(hit[0], known, _never, False)]
     found: list[Found] = [(node, (kind, reason)) for node, kind, reason in inside]
+    # On a page that says it is one article and holds one outside its comment sections,
+    # the comments are never the content, however long the thread (on other pages posts
+    # may be the content: forums).
+    article = (declares_article(page)
+               and sig.good_chars(root, plain=True) >= _ARTICLE_PROSE)
     for each in roots:
         if options.clean_boilerplate:
             found += detect(each)
-        found += (_furniture(each, root_chars, sig, options)
-                  + _link_lists(each, root_chars, sig, budget or Budget(0)))
+        found += _furniture(each, root_chars, sig, options, article)
+        found += _link_lists(each, root_chars, sig, budget or Budget(0))
     found += _title_heading(page, root)
     found = _keep_repeated(_unique(found), root_chars, sig)
     forced = {node.mem_id for node, _, _ in inside}
+    if article:
+        forced.update(node.mem_id for node, verdict in found
+                      if _beside_article(node, verdict, sig))
     drops = set(choice.exclude)
     for node, (kind, reason), text in _within_budget(found, roots, root_chars, forced):
         drops.add(node.mem_id)
@@ -208,25 +222,44 @@ def _within_budget(found: list[Found], roots: tuple[LexborNode, ...], root_chars
                    key=lambda item: len(item[2]))
     budget = _MAX_DROPPED * root_chars
     accepted = []
-    for node, verdict, text in sized:
-        if node.tag in FURNITURE_TAGS or node.mem_id in forced or len(text) <= budget:
-            accepted.append((node, verdict, text))
-            budget -= len(text)
-    ids = {node.mem_id for node, _, _ in accepted}
     stops = {root.mem_id for root in roots}
+    # Text already charged under each ancestor: a block whose share bar or ad went first
+    # costs only the rest of its text (nested drops are not charged twice).
+    charged: dict[int, int] = {}
+    for node, verdict, text in sized:
+        cost = len(text) - charged.get(node.mem_id, 0)
+        if node.tag in FURNITURE_TAGS or node.mem_id in forced or cost <= budget:
+            accepted.append((node, verdict, text))
+            budget -= cost
+            parent = node.parent
+            while parent is not None and parent.mem_id not in stops:
+                charged[parent.mem_id] = charged.get(parent.mem_id, 0) + cost
+                parent = parent.parent
+    ids = {node.mem_id for node, _, _ in accepted}
     return [item for item in accepted if not _has_ancestor_in(item[0], ids, stops)]
 
 
-def _furniture(root: LexborNode, root_chars: int, sig: Signals,
-               options: Options) -> list[Found]:
+def _beside_article(node: LexborNode, verdict: tuple[str, str], sig: Signals) -> bool:
+    """A comments section by its class (negative weight): on an article's page never part
+    of the article, however long the thread."""
+    return verdict[0] == "comments" and sig.weight(node) < 0
+
+
+def _furniture(root: LexborNode, root_chars: int, sig: Signals, options: Options,
+               article: bool) -> list[Found]:
     found = []
     seen: set[int] = set()
     for node in root.css(_CANDIDATE_SELECTOR):
         if node.mem_id in seen:  # Lexbor returns a node once per matching selector
             continue
         seen.add(node.mem_id)
-        verdict = _furniture_verdict(node, options.clean_boilerplate, sig)
-        if verdict is None or sig.text_size(node) > _MAX_SHARE * root_chars:
+        verdict = (_dateline(node) if node.tag == "time" and article
+                   else _furniture_verdict(node, options.clean_boilerplate, sig))
+        # A big block may be content its class misnames; one without a line of prose (a
+        # list of related links) cannot be.
+        if verdict is None or (sig.text_size(node) > _MAX_SHARE * root_chars
+                               and sig.good_chars(node) > 0
+                               and not (article and _beside_article(node, verdict, sig))):
             continue
         found.append((node, verdict))
     return found
@@ -248,21 +281,58 @@ def _furniture_verdict(node: LexborNode, by_class: bool,
     role = attrs.get("role")
     if role and role.strip().lower() in FURNITURE_ROLES:
         return "nav", f"role={role.strip().lower()}"
-    if not by_class or tag in ("span", "a", "em", "strong", "b", "i", "h1", "h2", "h3", "h4",
-                               "li"):
+    return _class_verdict(node, tag, names_of(attrs).strip(), sig) if by_class else None
+
+
+def _class_verdict(node: LexborNode, tag: str, names: str,
+                   sig: Signals) -> tuple[str, str] | None:
+    """What a block's class/id names make it, if anything to leave out."""
+    kind = names_kind(names)
+    if kind == "button" and sig.text_size(node) <= _CTA_CHARS:
+        return "other", f"a prompt styled as a button ({describe(node)})"
+    if tag in ("a", "span", "em", "strong", "b", "i", "h1", "h2", "h3", "h4", "li"):
+        if tag == "span" and kind == "caption" and not _in_figure(node):
+            return "other", f"a caption or credit outside a figure ({describe(node)})"
         return None
     parent = node.parent
     if tag == "figcaption" or (parent is not None and parent.tag == "figure"):
         return None  # a figure's caption belongs to the figure block
-    names = names_of(attrs).strip()
     if _FIGURE_PARTS_TEST.search(names) and node.css_first("img, picture") is not None:
         # An image's own box; a figure whose image a script has yet to load stays judged
         # by its class (its caption alone is not the article's text).
         names = (_FIGURE_PARTS_RE if tag == "figure" else _CAPTION_RE).sub(" ", names).strip()
+    if kind == "poster":
+        return "other", f"class/id names the poster's or author's details ({describe(node)})"
     if is_drop_class(names) and not is_content_class(names):
-        kind = class_kind(names) or "other"
-        return kind, f"class/id names a non-article block ({describe(node)})"
+        reason = f"class/id names a non-article block ({describe(node)})"
+        return class_kind(names) or "other", reason
     return None
+
+
+def _in_figure(node: LexborNode) -> bool:
+    """True when ``node`` lies in a <figure> or <figcaption> (a few levels up at most):
+    the figure block renders its own caption and credit."""
+    parent = node.parent
+    for _ in range(_FIGURE_LEVELS):
+        if parent is None:
+            return False
+        if parent.tag in ("figure", "figcaption"):
+            return True
+        parent = parent.parent
+    return False
+
+
+def _dateline(time: LexborNode) -> tuple[str, str] | None:
+    """A date standing alone on its line (with at most a label: "Updated:") in an
+    article: the dateline, which the page's metadata carries. (Only a <time> with a
+    class, id or role is looked at: the class pass visits those anyway.)"""
+    parent = time.parent
+    if parent is None:
+        return None
+    own = len(time.text().split())
+    if not own or len(parent.text().split()) - own > _DATELINE_LABEL_WORDS:
+        return None
+    return "other", "a date on its own line (the dateline)"
 
 
 def _is_infobox(aside: LexborNode, sig: Signals) -> bool:
