@@ -164,19 +164,17 @@ def _around(body: LexborNode, root: LexborNode, sig: Signals) -> list[Found]:
 def _neighbours(child: LexborNode) -> list[LexborNode]:
     """The ``_AROUND_SIBLINGS`` siblings nearest to ``child`` on each side that are not
     text nodes (what ``parent.iter()`` lists), stepped to instead of listing them all."""
-    before: list[LexborNode] = []
-    node = child.prev
-    while node is not None and len(before) < _AROUND_SIBLINGS:
+    return _siblings(child, "prev")[::-1] + _siblings(child, "next")
+
+
+def _siblings(child: LexborNode, step: str) -> list[LexborNode]:
+    found: list[LexborNode] = []
+    node = getattr(child, step)
+    while node is not None and len(found) < _AROUND_SIBLINGS:
         if not node.is_text_node:
-            before.append(node)
-        node = node.prev
-    after: list[LexborNode] = []
-    node = child.next
-    while node is not None and len(after) < _AROUND_SIBLINGS:
-        if not node.is_text_node:
-            after.append(node)
-        node = node.next
-    return before[::-1] + after
+            found.append(node)
+        node = getattr(node, step)
+    return found
 
 
 def _unique(found: list[Found]) -> list[Found]:
