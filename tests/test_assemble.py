@@ -17,3 +17,5 @@ def test_soft_hyphens_are_not_part_of_the_plain_text() -> None:
     assert "Das Hochwasser kam nachts." in article.text
     assert "\u00ad" not in article.text
     assert "\u00ad" in article.html
+    # The blocks say the same as the text they make up.
+    assert "\u00ad" not in article.blocks[0].text and "\u00ad" in article.blocks[0].html

@@ -14,17 +14,12 @@ from .paywall import decide
 from .render import Rendered
 
 _EXCERPT_CHARS = 300
-# A soft hyphen is a line-breaking hint for a typesetter (HTML and Markdown keep it, where
-# it stays invisible); in plain text it would split words for search and copy.
-_SOFT_HYPHEN = "\xad"
 
 
 def assemble(page: Page, meta: Metadata, rendered: Rendered, choice: Choice,
              decision: Decision, options: Options) -> Article:
     """Join metadata, renderings and the removal report into one Article."""
     text = rendered.text
-    if _SOFT_HYPHEN in text:
-        text = text.replace(_SOFT_HYPHEN, "")
     words = len(text.split())
     confidence = choice.confidence if text else 0.0
     verdict = decide(page, meta, text)

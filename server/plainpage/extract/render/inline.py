@@ -131,7 +131,15 @@ class Inline:
         self.after_br = False
 
     def lines(self) -> Lines:
-        """The finished paragraph: its non-empty lines as text, Markdown and HTML."""
+        """The finished paragraph: its non-empty lines as text, Markdown and HTML. Soft
+        hyphens stay in the HTML and Markdown (invisible break hints) and leave the text,
+        where they would split words for search and copy."""
+        texts, mds, htmls = self._lines()
+        if any("\xad" in text for text in texts):
+            texts = [text.replace("\xad", "") for text in texts]
+        return texts, mds, htmls
+
+    def _lines(self) -> Lines:
         raw = "".join(self.parts)
         if BR not in raw:
             line = collapse(raw)
