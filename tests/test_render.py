@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import plainpage
 from plainpage.extract.parse import parse
 from plainpage.extract.render import Rendered, render
 from plainpage.extract.render.media import largest
@@ -644,3 +645,19 @@ def test_any_fragment_renders_clean_html_without_sentinels(fragment):
 def test_paragraphs_of_only_zero_width_characters_are_not_emitted():
     rendered = run("<p>a</p><p>\u200b</p><p>\ufeff \u200b</p><p>b</p>")
     assert rendered.text == "a\n\nb"
+
+
+def test_mathml_becomes_spaced_text_without_its_annotations() -> None:
+    html = ("<html><body><article><p>The river rose slowly through the night and the town "
+            "waited. When <math><mi>a</mi><mo>≠</mo><mn>0</mn></math>, the roots are</p>"
+            "<math display='block'><semantics><mrow><mi>x</mi><mo>=</mo><mn>2</mn></mrow>"
+            "<annotation encoding='application/x-tex'>x = 2</annotation></semantics></math>"
+            "<p>and the engineers will inspect the arches on Thursday, the mayor said.</p>"
+            "<p>Other text <span class='MJX_Assistive_MathML'><math><mi>y</mi></math></span>"
+            " stays as it was written by the reporter for the evening paper.</p>"
+            "</article></body></html>")
+    article = plainpage.extract(html)
+    assert "When a ≠ 0 , the roots are" in article.text
+    assert "\n\nx = 2\n\n" in article.text  # display math on a line of its own, no TeX copy
+    assert "Other text stays" in article.text  # MathJax's screen-reader copy is skipped
+    assert "<math" not in article.html

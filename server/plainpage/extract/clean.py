@@ -22,7 +22,7 @@ from .selectors import css_path, describe
 # Never readable text: removed without a report.
 _SILENT = [
     "script", "style", "template", "link", "meta", "iframe", "object", "embed", "canvas",
-    "svg", "math", "audio", "video", "map", "dialog",
+    "svg", "audio", "video", "map", "dialog",
 ]
 # Form controls hold labels like "Subscribe" or "Search" but never article prose.
 _CONTROLS = "input, select, textarea, button, option"

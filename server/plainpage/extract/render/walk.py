@@ -36,13 +36,14 @@ _FORMATS = {
         ("strike", "~~", "s"), ("del", "~~", "del"), ("ins", "", "ins"), ("sub", "", "sub"),
         ("sup", "", "sup"), ("mark", "", "mark"), ("small", "", "small"))
 }
+_MATH_TOKENS = frozenset({"mi", "mn", "mo", "mtext", "ms"})  # MathML's visible text
 _PERMALINKS = frozenset({"", "\u00b6", "\u00a7", "#", "\U0001f517"})  # ¶ § # 🔗
 _QUOTES = (("\u201c", "\u201c", "<q>"), ("\u201d", "\u201d", "</q>"))
 # Elements that never hold readable content (clean should have removed most already);
 # a <label> names a form control, which is skipped too.
 SKIP = frozenset({
     "script", "style", "template", "iframe", "frame", "frameset", "object", "embed", "param",
-    "canvas", "svg", "math", "input", "select", "textarea", "head", "title", "meta",
+    "canvas", "svg", "input", "select", "textarea", "head", "title", "meta",
     "link", "base", "audio", "video", "source", "track", "map", "area", "datalist", "option",
     "optgroup", "portal", "rp", "dialog", "slot", "wbr", "label",
 })
@@ -312,6 +313,46 @@ class Walker:
     def skip(self, node: LexborNode) -> None:
         pass
 
+    def math(self, node: LexborNode) -> None:
+        """MathML as text, its tokens spaced ("a x 2 + b x + c = 0"; the sanitised HTML
+        holds no MathML), its annotations (a TeX copy) left out; display math is a line of
+        its own. MathJax's copy for screen readers, beside its visual rendering, is skipped
+        (the rendering's text is already there)."""
+        parent = node.parent
+        if parent is not None and "assistive" in (parent.attrs.get("class") or "").lower():
+            return
+        text = " ".join(_math_text(node).split())
+        if not text:
+            return
+        if (node.attrs.get("display") or "").strip().lower() == "block":
+            self.flush()
+            self.para.add(text)
+            self.flush()
+        else:
+            self.para.add(f" {text} ")
+
+
+def _math_text(node: LexborNode) -> str:
+    """The text of MathML's token elements: nothing else in <math> is shown as text (a
+    <style> smuggled inside is markup a browser never displays)."""
+    parts = []
+    for sub in node.traverse(include_text=True):
+        if sub.tag_id == _TEXT:
+            parent = sub.parent
+            if parent is not None and parent.tag in _MATH_TOKENS \
+                    and not _in_annotation(sub, node):
+                parts.append(sub.text_content or "")
+    return " ".join(parts)
+
+
+def _in_annotation(text: LexborNode, math: LexborNode) -> bool:
+    parent = text.parent
+    while parent is not None and parent.mem_id != math.mem_id:
+        if parent.tag in ("annotation", "annotation-xml"):
+            return True
+        parent = parent.parent
+    return False
+
 
 def _only_text(node: LexborNode) -> str | None:
     """The text of ``node`` when its one child is a text node, else None."""
@@ -347,7 +388,7 @@ _NAMED: dict[str, Handler] = {
     "hr": Walker.rule, "br": Walker.br, "blockquote": Walker.quote, "pre": Walker.pre,
     "table": Walker.table, "figure": figures.figure, "picture": figures.picture,
     "noscript": figures.noscript, "a": Walker.link, "abbr": Walker.abbr,
-    "acronym": Walker.abbr,
+    "acronym": Walker.abbr, "math": Walker.math,
     "sup": lambda w, node: notes.sup(w, node, _FORMATS["sup"]),
 }
 # Inside a table cell or a caption everything is flattened to lines of inline content.
