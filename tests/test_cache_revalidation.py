@@ -8,7 +8,6 @@ Every fetch goes through the tripwire (tests/tripwire.py): nothing leaves 127.0.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,6 +23,8 @@ from plainpage.fetch.cache import MAX_TTL, storable, validators
 from plainpage.fetch.cache_sqlite import SqliteCache
 from plainpage.web import create_app
 from plainpage.web.results import ResultStore
+from tests.serving import serving
+from tests.test_cache import Clock
 from tests.tripwire import Tripwire, install_tripwire
 from tests.web_support import AUTH, MemoryCache, article_page, settings
 
@@ -109,14 +110,8 @@ class Upstream(ThreadingHTTPServer):
 
 @pytest.fixture
 def upstream() -> Iterator[Upstream]:
-    server = Upstream()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serving(Upstream()) as server:
+        yield server
 
 
 # -- the fetcher's conditional requests ---------------------------------------------------------
@@ -152,17 +147,9 @@ def test_stored_validators_that_are_not_sane_headers_are_not_sent(
 
 # -- what is stored, for how long ----------------------------------------------------------------
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(1_800_000_000.0)
 
 
 @pytest.fixture

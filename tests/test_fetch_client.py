@@ -48,6 +48,7 @@ from plainpage.fetch import (
     StaticResolver,
     fetch,
 )
+from tests.serving import serving
 from tests.tripwire import Tripwire, install_tripwire
 
 ARTICLE = ("<!doctype html><html><head><title>Bridge</title></head><body><article>"
@@ -188,13 +189,8 @@ class QuietServer(ThreadingHTTPServer):
 def _serve(tls: ssl.SSLContext | None = None) -> Iterator[QuietServer]:
     server = QuietServer(("127.0.0.1", 0), Upstream)
     server.tls = tls
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serving(server):
+        yield server
 
 
 @pytest.fixture(scope="module")

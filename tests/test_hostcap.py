@@ -24,6 +24,7 @@ from plainpage.errors import HostBusy
 from plainpage.fetch import AllowEntry, FetchConfig, Fetched, StaticResolver, fetch
 from plainpage.fetch.hostcap import HostCap
 from plainpage.web import create_app
+from tests.serving import serving
 from tests.tripwire import Tripwire, install_tripwire
 from tests.web_support import AUTH, PARAGRAPHS, MemoryCache, article_page, settings
 
@@ -101,15 +102,9 @@ class SlowServer(ThreadingHTTPServer):
 
 @pytest.fixture
 def upstream() -> Iterator[SlowServer]:
-    server = SlowServer()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
-    thread.start()
-    yield server
-    server.release.set()
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serving(SlowServer()) as server:
+        yield server
+        server.release.set()  # before the shutdown: held requests must finish
 
 
 def config_for(server: SlowServer, *names: str) -> FetchConfig:

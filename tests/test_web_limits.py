@@ -11,7 +11,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from plainpage.web import create_app
+from tests.serving import serving
 from tests.web_support import (
     AUTH,
     PARAGRAPHS,
@@ -57,15 +57,8 @@ def body_of(size: int) -> bytes:
 @contextmanager
 def live(app: Flask) -> Iterator[int]:
     """The app on a real threaded Werkzeug server on 127.0.0.1; yields its port."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(make_server("127.0.0.1", 0, app, threaded=True)) as server:
         yield server.server_port
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 # --- request size -------------------------------------------------------------------------------

@@ -3,7 +3,6 @@ app factory with test settings. No fixtures here (each test file declares its ow
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,6 +16,7 @@ from plainpage.fetch import FetchConfig, Fetched
 from plainpage.fetch.cache import ResultCache
 from plainpage.web import create_app
 from plainpage.web.settings import WebSettings
+from tests.serving import serving
 
 TOKEN = "test-token-0123456789abcdef"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -133,12 +133,5 @@ class PageServer(ThreadingHTTPServer):
 @contextmanager
 def page_server(pages: dict[str, tuple[int, str, bytes]]) -> Iterator[PageServer]:
     """A real HTTP server on 127.0.0.1 (ephemeral port) in a thread, for one test."""
-    server = PageServer(pages)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(PageServer(pages)) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
