@@ -97,12 +97,12 @@ def test_the_budget_does_not_change_the_cache_key(tmp_path: Path) -> None:
 
 def test_running_out_of_memory_is_a_422_not_a_500(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from plainpage.web import app as app_module
+    from plainpage.web import service as service_module
 
     def exhausted(*args: object, **kwargs: object) -> None:
         raise MemoryError
 
-    monkeypatch.setattr(app_module, "extract", exhausted)
+    monkeypatch.setattr(service_module, "extract", exhausted)
     response = make_app(tmp_path).test_client().post("/v1/extract",
                                                      json={"html": article_page()}, headers=AUTH)
     assert response.status_code == 422 and "memory" in response.get_json()["detail"]

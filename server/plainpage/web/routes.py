@@ -26,7 +26,7 @@ from . import negotiate
 from .problems import Problem
 
 if TYPE_CHECKING:
-    from .app import Service
+    from .service import Service
 
 __all__ = ["PUBLIC_ENDPOINTS", "PUBLIC_VIEWS", "bp"]
 
