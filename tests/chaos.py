@@ -52,14 +52,14 @@ def page(body: bytes, ctype: str = "text/html; charset=utf-8", **extra: str) -> 
     return head(ctype=ctype, length=len(body), **extra) + body
 
 
-class ChaosServer:
-    """Listens on 127.0.0.1:``port``; ``close()`` ends every connection it holds."""
+class LoopbackServer:
+    """A raw-socket server on 127.0.0.1: one thread per connection, each handed to
+    ``serve(conn)``; ``close()`` stops the loop and every drip (connections end with them)."""
 
-    def __init__(self) -> None:
+    def __init__(self, backlog: int = 64) -> None:
         self.stop = threading.Event()
-        self.pages_served = 0
-        gzip_bomb()  # built now (~1 s, once per process), not while a client waits
-        self.sock = socket.create_server(("127.0.0.1", 0), backlog=64)
+        self.sent = 0  # bytes sent by ``drip``
+        self.sock = socket.create_server(("127.0.0.1", 0), backlog=backlog)
         self.sock.settimeout(0.05)
         self.port: int = self.sock.getsockname()[1]
         self._thread = threading.Thread(target=self._accept, daemon=True)
@@ -73,30 +73,27 @@ class ChaosServer:
         self._thread.join()
         self.sock.close()
 
+    def serve(self, conn: socket.socket) -> None:
+        raise NotImplementedError
+
     def _accept(self) -> None:
         while not self.stop.is_set():
             try:
                 conn, _ = self.sock.accept()
             except TimeoutError:
                 continue
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+            threading.Thread(target=self._guarded, args=(conn,), daemon=True).start()
 
-    def _serve(self, conn: socket.socket) -> None:
+    def _guarded(self, conn: socket.socket) -> None:
         with conn:
             try:
-                conn.settimeout(30)
-                while not self.stop.is_set():  # keep-alive: the redirect tests reuse it
-                    path = self._read_request(conn)
-                    if path is None:
-                        return
-                    name, _, arg = path.strip("/").partition("/")
-                    if not FAULTS[name](self, conn, arg):
-                        return
+                self.serve(conn)
             except OSError:
                 pass  # the client hung up: what most faults are about
 
     @staticmethod
-    def _read_request(conn: socket.socket) -> str | None:
+    def read_request(conn: socket.socket) -> str | None:
+        """The path of the next request on ``conn`` (None once the client closed it)."""
         data = b""
         while b"\r\n\r\n" not in data:
             chunk = conn.recv(65536)
@@ -111,6 +108,26 @@ class ChaosServer:
             if self.stop.wait(interval):
                 return
             conn.sendall(bytes([byte]))
+            self.sent += 1
+
+
+class ChaosServer(LoopbackServer):
+    """The fault paths of ``FAULTS``, on keep-alive connections."""
+
+    def __init__(self) -> None:
+        self.pages_served = 0
+        gzip_bomb()  # built now (~1 s, once per process), not while a client waits
+        super().__init__()
+
+    def serve(self, conn: socket.socket) -> None:
+        conn.settimeout(30)
+        while not self.stop.is_set():  # keep-alive: the redirect tests reuse it
+            path = self.read_request(conn)
+            if path is None:
+                return
+            name, _, arg = path.strip("/").partition("/")
+            if not FAULTS[name](self, conn, arg):
+                return
 
 
 # --- the faults: each answers (or not) and says whether the connection may be reused ---------

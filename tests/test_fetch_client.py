@@ -16,7 +16,6 @@ import socket
 import ssl
 import struct
 import subprocess
-import threading
 import time
 import tracemalloc
 import zlib
@@ -48,6 +47,7 @@ from plainpage.fetch import (
     StaticResolver,
     fetch,
 )
+from tests.chaos import LoopbackServer
 from tests.serving import serving
 from tests.tripwire import Tripwire, install_tripwire
 
@@ -396,50 +396,17 @@ def test_bytes_past_the_content_length_are_not_read(upstream: QuietServer,
 
 # -- deadlines and broken connections (raw socket servers) ---------------------------------
 
-class RawServer:
-    """Accepts connections on 127.0.0.1 and runs ``scenario(server, conn)`` for each."""
+class RawServer(LoopbackServer):
+    """Runs ``scenario(server, conn)`` for each connection, once its request has arrived."""
 
     def __init__(self, scenario: Callable[[RawServer, socket.socket], None]) -> None:
-        self.scenario, self.sent, self.stop = scenario, 0, threading.Event()
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.sock.settimeout(0.05)
-        self.port = self.sock.getsockname()[1]
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
+        self.scenario = scenario
+        super().__init__()
 
-    def _accept(self) -> None:
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except TimeoutError:
-                continue
-            threading.Thread(target=self._run, args=(conn,), daemon=True).start()
-
-    def _run(self, conn: socket.socket) -> None:
-        with conn:
-            try:
-                conn.settimeout(5)
-                request = b""
-                while b"\r\n\r\n" not in request:
-                    chunk = conn.recv(65536)
-                    if not chunk:
-                        return
-                    request += chunk
-                self.scenario(self, conn)
-            except OSError:
-                pass  # the client hung up: expected
-
-    def drip(self, conn: socket.socket, data: bytes, interval: float) -> None:
-        for byte in data:
-            if self.stop.wait(interval):
-                return
-            conn.sendall(bytes([byte]))
-            self.sent += 1
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join()
-        self.sock.close()
+    def serve(self, conn: socket.socket) -> None:
+        conn.settimeout(5)
+        if self.read_request(conn) is not None:
+            self.scenario(self, conn)
 
 
 @pytest.fixture
