@@ -73,6 +73,9 @@ _DATE_IN_TEXT = re.compile(
     r"|\b\d+\s*(?:h|hrs?|hours?|min|mins|days?)\b)",
     re.IGNORECASE,
 )
+# What every match of _DATE_IN_TEXT holds: a digit, or the "day" of a weekday's name.
+_DATE_HINT = re.compile(r"\d|day", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
 
 # Where a page states its dates, most specific first. Keys are lower-cased ``<meta>`` names.
 _PUBLISHED_META = (
@@ -95,8 +98,8 @@ def normalize(value: Any) -> str | None:
     if not isinstance(value, str | int) or isinstance(value, bool):
         return None
     text = " ".join(str(value).split())
-    if not text or len(text) > 200:
-        return None
+    if not text or len(text) > 200 or not _DIGIT.search(text):
+        return None  # every form read below has a digit (most texts near a headline do not)
     for parse in (_iso, _compact_or_timestamp, _rfc2822, _numeric, _textual):
         found = parse(text)
         if found is not None:
@@ -106,6 +109,8 @@ def normalize(value: Any) -> str | None:
 
 def date_start(text: str) -> int | None:
     """Where the first date in ``text`` begins (None when there is none)."""
+    if not _DATE_HINT.search(text):  # a cheap scan first: most bylines hold no date
+        return None
     m = _DATE_IN_TEXT.search(text)
     return m.start() if m is not None else None
 

@@ -9,10 +9,12 @@ from typing import Any
 
 from selectolax.lexbor import LexborNode
 
+from ..measure import tag_id
 from ..page import Page
 from ..urls import join
 from .sources import clean_text, first_text
 
+_CONTAINERS = frozenset((tag_id("main"), tag_id("article")))
 _RTL_LANGS = frozenset({"ar", "he", "iw", "fa", "ur", "ps", "yi", "dv", "ckb", "sd", "ug"})
 
 
@@ -31,9 +33,12 @@ def direction(page: Page, lang: str | None) -> str | None:
     """Text direction: <body>'s, <html>'s, a top-level main/article's, else from the language."""
     body = page.body
     body_dir = (body.attributes.get("dir") or "").strip().lower() if body is not None else ""
-    for value in (body_dir, page.dir, _container_dir(body)):
+    for value in (body_dir, page.dir):
         if value in ("rtl", "ltr"):
             return value
+    found = _container_dir(body)  # a walk: only when <body> and <html> say nothing
+    if found in ("rtl", "ltr"):
+        return found
     if lang and re.split(r"[-_]", lang.lower())[0] in _RTL_LANGS:
         return "rtl"
     return None
@@ -46,7 +51,7 @@ def _container_dir(body: LexborNode | None) -> str:
         below = []
         for node in level:
             for child in node.iter():
-                if child.tag in ("main", "article"):
+                if child.tag_id in _CONTAINERS:  # tag_id: reading ``tag`` builds a string
                     found = (child.attributes.get("dir") or "").strip().lower()
                     if found:
                         return found

@@ -14,18 +14,23 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
+from ..measure import tag_id
 from ..page import Page
 from .sources import simplified
 
 # Subtrees whose text is never shown as text (``clean`` drops most of them; tests may not).
-_UNSHOWN = frozenset({"script", "style", "noscript", "template", "svg", "head", "title",
-                      "button", "select", "option", "textarea"})
+# Compared by tag id: reading a node's ``tag`` builds a string.
+_UNSHOWN = frozenset(tag_id(tag) for tag in (
+    "script", "style", "noscript", "template", "svg", "head", "title", "button", "select",
+    "option", "textarea"))
+_TOP = frozenset((tag_id("body"), tag_id("html")))
 _MAX_HEADINGS = 4
 _MAX_H2 = 6
 _SAME_WORDS = 0.6
 _WORD = re.compile(r"\w+")
 _AFTER, _BEFORE = 20, 6  # non-empty text nodes read after / before the headline
 _MAX_TEXT = 150
+_MAX_WORDS = _MAX_TEXT // 2  # each word and the space after it take two characters or more
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,30 +74,38 @@ def _dice(text: str, other: str) -> float:
 def around(start: LexborNode) -> list[Near]:
     """Short texts near ``start``, nearest first; after it before before it at equal
     distance (pages put the byline under the headline more often than above it)."""
-    after = list(_collect(_forward(start), _AFTER, 1))
-    before = list(_collect(_backward(start), _BEFORE, -1))
+    after = _collect(_forward(start), _AFTER, 1)
+    before = _collect(_backward(start), _BEFORE, -1)
     # The text just before a date labels it ("Updated:"), so each Near carries it.
-    out = []
-    for i, near in enumerate(after):
-        prev = after[i - 1].text if i else ""
-        out.append(Near(near.text, near.element, near.distance, prev))
-    for i, near in enumerate(before):
-        prev = before[i + 1].text if i + 1 < len(before) else ""
-        out.append(Near(near.text, near.element, near.distance, prev))
+    out = [Near(text, element, distance, after[i - 1][0] if i else "")
+           for i, (text, element, distance) in enumerate(after)]
+    out += [Near(text, element, distance, before[i + 1][0] if i + 1 < len(before) else "")
+            for i, (text, element, distance) in enumerate(before)]
     return sorted(out, key=lambda near: (abs(near.distance), near.distance < 0))
 
 
-def _collect(nodes: Iterator[LexborNode], limit: int, sign: int) -> Iterator[Near]:
+def _collect(nodes: Iterator[LexborNode], limit: int,
+             sign: int) -> list[tuple[str, LexborNode, int]]:
+    """(text, element, distance) of the short texts among the first ``limit`` non-empty
+    text nodes of ``nodes``."""
+    found = []
     count = 0
     for node in nodes:
-        text = " ".join((node.text_content or "").split())
-        if not text:
+        raw = node.text_content
+        if not raw or raw.isspace():
             continue
         count += 1
         if count > limit:
-            return
-        if len(text) <= _MAX_TEXT and node.parent is not None:
-            yield Near(text, node.parent, sign * count, "")
+            break
+        # Split no further than a short text can reach: more words than that cannot fit in
+        # _MAX_TEXT characters (the texts after a headline are often whole paragraphs).
+        words = raw.split(None, _MAX_WORDS)
+        if len(words) > _MAX_WORDS or node.parent is None:
+            continue
+        text = " ".join(words)
+        if len(text) <= _MAX_TEXT:
+            found.append((text, node.parent, sign * count))
+    return found
 
 
 def _forward(start: LexborNode) -> Iterator[LexborNode]:
@@ -101,7 +114,7 @@ def _forward(start: LexborNode) -> Iterator[LexborNode]:
     while node is not None:
         if node.is_text_node:
             yield node
-        if node.is_element_node and node.tag not in _UNSHOWN and node.child is not None:
+        if node.is_element_node and node.tag_id not in _UNSHOWN and node.child is not None:
             node = node.child
         else:
             node = _after(node)
@@ -112,7 +125,7 @@ def _after(node: LexborNode) -> LexborNode | None:
         if node.next is not None:
             return node.next
         node = node.parent
-        if node is not None and node.tag in ("body", "html"):
+        if node is not None and node.tag_id in _TOP:
             return None
     return None
 
@@ -123,14 +136,14 @@ def _backward(start: LexborNode) -> Iterator[LexborNode]:
     while node is not None:
         if node.prev is not None:
             node = node.prev
-            while (node.is_element_node and node.tag not in _UNSHOWN
+            while (node.is_element_node and node.tag_id not in _UNSHOWN
                    and node.last_child is not None):
                 node = node.last_child
             if node.is_text_node:
                 yield node
             continue
         node = node.parent
-        if node is None or node.tag in ("body", "html"):
+        if node is None or node.tag_id in _TOP:
             return
 
 

@@ -25,6 +25,7 @@ PAGE_TYPES = frozenset({
     "webpage", "itempage", "aboutpage", "medicalwebpage", "profilepage", "faqpage",
     "collectionpage", "contactpage", "searchresultspage", "checkoutpage", "realestatelisting",
 })
+_NOT_ALNUM = re.compile(r"[\W_]+")
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.IGNORECASE)
 
 
@@ -116,4 +117,4 @@ def first_text(*values: Any) -> str | None:
 
 def simplified(text: str) -> str:
     """``text`` reduced to lower-case letters and digits, for comparing names."""
-    return re.sub(r"[\W_]+", "", text.lower()).removesuffix("com")
+    return _NOT_ALNUM.sub("", text.lower()).removesuffix("com")

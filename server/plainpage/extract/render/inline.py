@@ -135,7 +135,7 @@ class Inline:
         hyphens stay in the HTML and Markdown (invisible break hints) and leave the text,
         where they would split words for search and copy."""
         texts, mds, htmls = self._lines()
-        if any("\xad" in text for text in texts):
+        if "\xad" in "".join(texts):  # one scan (joining one line copies nothing)
             texts = [text.replace("\xad", "") for text in texts]
         return texts, mds, htmls
 

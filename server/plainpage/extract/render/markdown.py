@@ -20,7 +20,7 @@ _INLINE = ("`", "*", "_", "[", "]", "<")
 # A line starting like a block marker ("# ", "> ", "- ", "+ ", "===", "|", "~~~") would
 # change the block's type; a backslash in front keeps it a paragraph. An ordered-list
 # marker ("1. ", "2) ") is escaped at its delimiter: a backslash before a digit is literal.
-_BLOCK_START = re.compile(r"[#>+=|~-]")
+_BLOCK_START = "#>+=|~-"
 _ORDERED_START = re.compile(r"\d{1,9}(?=[.)](?:\s|$))")
 _BACKTICKS = re.compile(r"`+")
 
@@ -37,8 +37,11 @@ def escape(text: str) -> str:
 
 def escape_line_start(line: str) -> str:
     """Escape a block-level marker at the start of one line of a paragraph."""
-    if _BLOCK_START.match(line):
+    first = line[:1]  # one character decides (a regex call costs more than the test)
+    if first and first in _BLOCK_START:
         return "\\" + line
+    if not first.isdecimal():  # what \d matches: an ordered-list marker starts with one
+        return line
     digits = _ORDERED_START.match(line)
     if digits:
         return f"{line[:digits.end()]}\\{line[digits.end():]}"

@@ -18,6 +18,7 @@ __all__ = ["is_emoji", "names_lazy_source", "size_attrs", "source", "tiny"]
 _LAZY = ("data-src", "data-original", "data-lazy-src", "data-lazy", "data-url",
          "data-actualsrc", "data-hi-res-src", "data-full-src", "data-echo")
 _SRCSETS = ("data-srcset", "data-lazy-srcset", "srcset")
+_LAZY_OR_SRCSET = _LAZY + _SRCSETS
 _PLACEHOLDER_HINTS = ("spacer", "blank.", "pixel.", "placeholder", "transparent.", "1x1",
                       "lazy", "loading.")
 
@@ -53,7 +54,7 @@ def names_lazy_source(attrs: dict[str, str | None]) -> bool:
     """Whether an ``<img>`` names its real image in a lazy loader's attribute or a srcset
     (then a ``<noscript>`` copy beside it adds nothing); a bare ``src`` may be a blurred
     preview the script swaps out."""
-    return any(attrs.get(name) for name in (*_LAZY, *_SRCSETS))
+    return any(attrs.get(name) for name in _LAZY_OR_SRCSET)
 
 
 def _from_sources(picture: LexborNode, urls: Urls) -> str | None:
