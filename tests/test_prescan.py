@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from plainpage import Options
 from plainpage.errors import DocumentTooComplex, InputError
 from plainpage.extract.prescan import _Scan, check
+from plainpage.extract.prescan.tokens import _SKIPPED_RAW, _end_letter
 
 N = 100_000
 
@@ -337,6 +339,13 @@ AT_THE_LIMITS = [
     ("<p>x</p><scr\u0131pt " + _attributes(2_001) + ">", Options(), False),
     ("<p>x</p><\u0130frame " + _attributes(2_001) + ">", Options(), False),
     ("<svg></svg><script>w('<scr\u0131pt>a<b</script>')</script>", Options(), True),
+    # A script or style ends at the first end tag of its name, compared lower-cased: "İ"
+    # lower-cases to "i", "ı" does not. What follows the end is markup again.
+    ("<script>x</scr\u0130pt><p " + _attributes(2_001) + "></script>", Options(), False),
+    ("<script>x</scr\u0131pt><p " + _attributes(2_001) + "></script>", Options(), True),
+    ("<SCRIPT src=a.js>x</script\t><p " + _attributes(2_001) + ">", Options(), False),
+    ("<style>p{}</STYLE/><p " + _attributes(2_001) + ">", Options(), False),
+    ("<style>p{}</styles><p " + _attributes(2_001) + ">", Options(), True),
     # NUL and CR in names and between attributes.
     ("<d\x00iv>" * 5_000, Options(), False),
     ("<div\r\n\x00a=1\r>" * 5_000, Options(), False),
@@ -355,6 +364,18 @@ def test_documents_at_the_limits(text: str, options: Options, accepted: bool) ->
         _refused(text, options)
 
 
+def test_the_screen_skips_scripts_to_the_end_tag_the_tokenizer_finds() -> None:
+    # Scripts and styles are skipped in C up to the end tag that _TOKEN's (?i:\\2) finds,
+    # spelled out letter by letter; check the letters against re itself. (No character
+    # outside the BMP lower-cases to an ASCII letter.)
+    chars = "".join(chr(c) for c in range(1, 0x10000) if not 0xD800 <= c <= 0xDFFF)
+    for letter in sorted(set("".join(_SKIPPED_RAW))):
+        for start in (letter, letter.upper()):
+            pairs = "\x00" + start + ("\x00" + start).join(chars)
+            taken = {m[0][2] for m in re.finditer("\x00(.)(?i:\\1)", pairs, re.S)}
+            assert taken == set(re.findall(_end_letter(letter), chars))
+
+
 SOUP_TAGS = ("div", "span", "p", "li", "ul", "b", "i", "a", "table", "tr", "td", "select",
              "option", "svg", "math", "mi", "foreignObject", "style", "script", "title",
              "textarea", "plaintext", "font", "html", "body", "dd", "dt", "button", "x", "B",
@@ -366,7 +387,8 @@ soup = st.lists(st.builds(
                      " a = b", ' a="x"b', " a=b=c", "\r\nc\x00=1", " " + _attributes(4)]))
     | st.sampled_from(["text ", "<!-- c -->", "<!--", "-->", "<", "a<b ", "'", '"', ">",
                        "&amp;", "<![CDATA[", "]]>", "</", "\x00", "\r", "<\u017fcript>",
-                       "<t\u0131tle>", "</\u017ftyle>"]), max_size=400).map("".join)
+                       "<t\u0131tle>", "</\u017ftyle>",
+                       "</scr\u0130pt>"]), max_size=400).map("".join)
 
 
 @settings(max_examples=300, deadline=None)

@@ -203,15 +203,19 @@ def decode(data: str | bytes, charset: str | None = None) -> Decoded:
 
 
 def _clean_str(text: str) -> Decoded:
-    if "\x00" in text:
-        text = text.replace("\x00", "")
     if text.isascii():  # O(1): an ASCII str cannot hold surrogates
-        return Decoded(text)
+        return Decoded(text.replace("\x00", "") if "\x00" in text else text)
     try:
-        return Decoded(text, text.encode("utf-8"))
+        utf8 = text.encode("utf-8")
     except UnicodeEncodeError:
         # Joins surrogate pairs into their character, turns lone halves into U+FFFD.
-        return Decoded(text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace"))
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+        return Decoded(text.replace("\x00", "") if "\x00" in text else text)
+    # Looked for in the bytes: a memchr there, a slow loop in a str of 2- or 4-byte
+    # characters (whose zero high bytes stop memchr at every ASCII character).
+    if b"\x00" in utf8:
+        return Decoded(text.replace("\x00", ""), utf8.replace(b"\x00", b""))
+    return Decoded(text, utf8)
 
 
 def resolve_label(label: str | None, *, from_meta: bool = False) -> str | None:

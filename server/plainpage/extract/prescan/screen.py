@@ -15,8 +15,9 @@ depth (``S + F < max_depth``) nor on elements (``S <= max_elements``) nor on wor
 ``T × S + 151 × S × F + 5 O² + attribute work`` fits the budget.
 
 The tags are read in C (``tokens.py``): the scanner skips text, comments and *plain* tags
-(complete, at most ``most`` attributes, a name that is neither counted nor raw text) and
-stops at the rest, which are counted and checked here as the model checks them. Tags never
+(complete, at most ``most`` attributes, a name that is neither counted nor raw text), and
+while nothing foreign is open scripts and styles with a plain start tag, and stops at the
+rest, which are counted and checked here as the model checks them. Tags never
 overlap and an attribute takes two bytes, so the tags with at most ``most`` attributes
 compare at most ``most × n / 2`` of them (``n``: the length of the text); a tag shorter
 than ``2 × most`` bytes is one of those, a longer one is counted (or bounded by its
@@ -27,11 +28,15 @@ script, title …) as markup. After the first svg/math start tag the screen read
 content as markup too (besides skipping it), so it sees the tokens of either reading, and
 it gives up unless the markup reading ends exactly at the element's end tag, where both
 readings meet again: from there on the tokens are the same whichever the model chose.
+Before that first svg/math start tag, and again after an svg/math element known to close
+(``_simple_foreign_end``), raw text is only text to the model: a script or style skipped
+whole adds nothing but its start tag's attributes, which the plain tags' bound covers.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from itertools import islice
 
 from ...options import Options
@@ -89,7 +94,7 @@ class _Screen:
 
     def scan(self) -> bool:
         """Read the stops of the whole text; False as soon as the bound cannot fit."""
-        for m in scanner(self.most).finditer(self.text):
+        for m in self._stops():
             begin = m.start(1)
             if begin < 0:  # the end of the text, or a '<' that starts no token after all
                 if m.end() == len(self.text):
@@ -97,7 +102,9 @@ class _Screen:
                 continue
             if self.foreign_until is not None and begin >= self.foreign_until:
                 self.foreign, self.foreign_until = False, None  # the simple element closed
-            _, raw, rattrs, _, slash, name, attrs, _ = m.groups()  # (the groups of _STOP)
+            # _STOP's groups but the whole token and the '>'s: ``groups()`` would copy the
+            # token, a script's content included
+            raw, rattrs, slash, name, attrs = m.group(2, 3, 5, 6, 7)
             if raw is None:
                 if not self._tag(begin, m.end(), name, attrs, not slash):
                     return False
@@ -105,6 +112,23 @@ class _Screen:
                     self.foreign and not self._content(m.end(4), m.end(), raw)):
                 return False
         return True  # pragma: no cover - the scanner's last match is the empty end
+
+    def _stops(self) -> Iterator[re.Match[str]]:
+        """The scanner's matches over the text. While nothing foreign is open, plain
+        scripts and styles are skipped whole (their content is text for the model too):
+        after each stop that opens or closes svg/math, the scan goes on with the other
+        scanner from the end of that stop, a token boundary."""
+        scanners = {foreign: scanner(self.most, foreign) for foreign in (False, True)}
+        start = 0
+        while True:
+            foreign = self.foreign
+            for m in scanners[foreign].finditer(self.text, start):
+                yield m  # (read by ``scan``, which may change ``self.foreign``)
+                if self.foreign != foreign:
+                    start = m.end()
+                    break
+            else:
+                return
 
     def _tag(self, begin: int, end: int, name: str, attrs: str, start: bool) -> bool:
         """Count one stopped tag and check its attributes.

@@ -11,6 +11,11 @@ as ``_TOKEN`` reads it, so every stop falls on one of ``_TOKEN``'s token boundar
   Anything else (a quote inside a name, ``a = b``, ``a="x"b``, ``<a/b>`` …) fails the
   plain form, never finds another reading (every part is possessive), and is a stop.
   When it matches, ``_TOKEN`` reads the same tag, to the same '>', with as many attributes.
+* while nothing foreign is open (``scanner(most, foreign=False)``), a script or style
+  element: a plain start tag named in ASCII, and its content up to the end tag. ``_TOKEN``
+  reads it as one token too (its groups 2-4), to the same end: its end-tag test
+  ``(?i:\\2)`` compares lower-cased characters, which for an ASCII name is spelled out
+  letter by letter (``_end_letter``).
 
 The stop is ``_TOKEN``'s own tag grammar (raw-text element with its content, or tag).
 ``content_scanner`` reads raw-text content as markup with ``endpos`` at the element's end
@@ -31,6 +36,8 @@ from .grammar import _ATTRS, _COMMENT_ALT, _COMMENT_BODY, _RAW_NAMES, _WS
 # Start tags the screen must see: formatting, option, html/body (merged), svg/math.
 _COUNTED = ("b big code em font i nobr s small strike strong tt u option html body svg math")
 _MOST = (0, 1, 2, 4, 8, 16, 32)
+# Raw-text elements skipped whole while nothing foreign is open (the others are few).
+_SKIPPED_RAW = ("script", "style")
 
 
 def _any_case(word: str) -> str:
@@ -83,13 +90,39 @@ CONTENT_TOKEN = re.compile(
 
 def _plain(most: int) -> str:
     """A plain tag with at most ``most`` attributes (see the module docstring)."""
-    return (f"<(?:/[A-Za-z]|{_NAME_START})[-A-Za-z0-9]*+"
-            f"(?:[{_WS}]++[-a-zA-Z0-9_:.@]++{_VALUE}){{0,{most}}}+[{_WS}/]*+>")
+    return f"<(?:/[A-Za-z]|{_NAME_START})[-A-Za-z0-9]*+{_plain_attributes(most)}"
 
 
-def scanner(most: int) -> re.Pattern[str]:
-    """Skip to the next stop (raw-text element, counted tag or any other tag) or the end."""
-    skip = f"[^<]*+(?:{_plain(most)}|{_COMMENT}|{_NOT_A_TOKEN})"
+def _plain_attributes(most: int) -> str:
+    return f"(?:[{_WS}]++[-a-zA-Z0-9_:.@]++{_VALUE}){{0,{most}}}+[{_WS}/]*+>"
+
+
+def _end_letter(letter: str) -> str:
+    """The characters ``(?i:\\2)`` takes for ``letter`` in the name of a start tag: re
+    compares the two lower-cased, and "İ" lower-cases to "i" ("ı" and "ſ" do not)."""
+    return f"[{letter}{letter.upper()}" + ("\\u0130" if letter == "i" else "") + "]"
+
+
+# For each skipped raw-text element: its start tag's name in ASCII, and its content as
+# ``_TOKEN`` reads it, up to the first end tag that ``(?i:\2)`` finds or the end.
+_RAW_PARTS = tuple(
+    ("".join(f"[{c}{c.upper()}]" for c in name) + f"(?=[{_WS}/>])",
+     f"(?:[^<]++|<(?!/{''.join(_end_letter(c) for c in name)}[{_WS}/>]))*+")
+    for name in _SKIPPED_RAW)
+
+
+def _plain_raw(most: int) -> str:
+    """A script or style element with a plain start tag named in ASCII, and its content."""
+    return "|".join(f"<{name}{_plain_attributes(most)}{content}" for name, content in _RAW_PARTS)
+
+
+def scanner(most: int, foreign: bool = True) -> re.Pattern[str]:
+    """Skip to the next stop (raw-text element, counted tag or any other tag) or the end.
+
+    With ``foreign`` False (no svg/math open: raw text is only text) the plain script and
+    style elements are skipped whole too."""
+    raw = "" if foreign else f"|{_plain_raw(most)}"
+    skip = f"[^<]*+(?:{_plain(most)}{raw}|{_COMMENT}|{_NOT_A_TOKEN})"
     return re.compile(f"(?:{skip})*+[^<]*+(?:{_STOP}|<|\\Z)")  # ('<' before "ſ…" and such)
 
 
