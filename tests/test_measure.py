@@ -69,6 +69,8 @@ def test_nonspace_drops_only_the_five_space_characters() -> None:
     assert nonspace(" a\tb\nc\rd\xa0e ") == 5
     # other Unicode spaces and a form feed are counted: the measure is fixed, not str.split
     assert nonspace("a\u2003b\x0cc") == 5
+    # ASCII text takes another path: the same four drop, a form feed or vertical tab stays
+    assert nonspace(" a\tb\nc\rd e\x0cf\x0b ") == 8
     assert nonspace("") == 0
 
 

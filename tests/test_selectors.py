@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from plainpage.extract.selectors import css_path, describe
+from plainpage.extract.selectors import class_and_id, css_path, describe
 
 
 def first(html: str, selector: str) -> tuple[LexborHTMLParser, LexborNode]:
@@ -17,6 +17,25 @@ def first(html: str, selector: str) -> tuple[LexborHTMLParser, LexborNode]:
 
 def matches(tree: LexborHTMLParser, path: str, node: LexborNode) -> bool:
     return node.mem_id in {found.mem_id for found in tree.css(path)}
+
+
+# --- class_and_id ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ('<div class="a b" id="main">x</div>', "a b main"),
+        ('<div class="a b">x</div>', "a b"),
+        ('<div id="main" data-x="1">x</div>', "main"),
+        ('<div title="t">x</div>', ""),
+        ('<div class id="">x</div>', ""),
+        ('<div CLASS="Up" Id="Mixed">x</div>', "Up Mixed"),
+    ],
+    ids=["both", "class-only", "id-only", "neither", "empty", "upper-case-names"],
+)
+def test_class_and_id(html: str, expected: str) -> None:
+    _, node = first(html, "div")
+    assert class_and_id(node) == expected
 
 
 # --- describe --------------------------------------------------------------------------------

@@ -54,6 +54,21 @@ def test_paragraphs_become_units_in_document_order() -> None:
     assert sig.total_chars == sum(u.chars for u in sig.units)
 
 
+def test_whole_text_units_come_before_direct_text_units() -> None:
+    # Scores add up in this order (paragraph-like elements, then containers' own text,
+    # each in document order), so it decides the last bits of every float score.
+    _, sig = signals(f'<section id="s">{PROSE}<h2 id="h">{PROSE}</h2></section>'
+                     f'<span id="sp">{PROSE}</span><pre id="pre">{PROSE}</pre>'
+                     f'<p id="p">{PROSE}</p>')
+    assert [u.node.attributes.get("id") for u in sig.units] == ["h", "pre", "p", "s", "sp"]
+
+
+def test_separators_of_other_scripts_count_as_commas() -> None:
+    text = "甲乙丙丁戊己庚辛壬癸，子丑寅卯、辰巳午未، 申酉戌亥؛ 东南西北； 春夏秋冬, 日月星辰。"
+    _, sig = signals(f"<div><p>{text}</p></div>")
+    assert [u.commas for u in sig.units] == [6]
+
+
 @pytest.mark.parametrize("fragment", ["Share", "OK", "Read more", "12 comments"])
 def test_short_fragments_are_not_units(fragment: str) -> None:
     _, sig = signals(f"<div><p>{fragment}</p><h3>{fragment}</h3><li>{fragment}</li></div>")

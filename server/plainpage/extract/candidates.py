@@ -16,15 +16,15 @@ from selectolax.lexbor import LexborNode
 
 from ..options import Options
 from .gather import STRONG, gather, scored
-from .measure import contains, link_density, nonspace, walk_up
+from .measure import contains, nonspace, walk_up
 from .page import Page
 from .patterns import ARTICLE_TYPES, FURNITURE_TAGS
+from .siblings import excluded_siblings, twin_sections
 from .signals import NodeStat, Signals
 from .standfirst import standfirst
 
 _TOP_N = 5  # candidates compared closely (twice as many get their final score)
 _SHARED_ANCESTOR_MIN = 3  # strong candidates under one ancestor that make it the article
-_SIBLING_SHARE = 0.2  # a sibling scoring this share of the top candidate joins it
 _WEIGHT_FULL_CHARS = 500  # prose a "content" class needs under it to earn its full bonus
 _CLIMB_SHARE = 0.8  # an ancestor must keep this share of the top score to replace it
 _BODY_BELOW = 0.2  # confidence under which the whole body may replace the choice …
@@ -33,8 +33,6 @@ _LEAD_LEVELS = 2  # how far up a lead figure before the article body is looked f
 _MIN_BODY_CHARS = 70  # less prose than this in <body> outside furniture: no article
 _ARTICLE_BODY = "itemprop=articleBody"  # the reason recorded when that marker decided
 _SHORT_PAGE_CONFIDENCE = 0.2  # the most a page without paragraphs can score
-_TWIN_LEVELS = 3  # how far up sibling sections of one kind are looked for
-_TWIN_MIN_CHARS = 150  # prose a twin section needs to count as part of the article
 _MIN_CONFIDENT_CHARS = 50  # less prose than this under the root: confidence 0
 _FULL_LENGTH_CHARS = 1300  # a root with this much prose is long enough to be an article
 _FULL_SHARE = 0.6  # … and holding this share of the page's prose, clearly the main text
@@ -42,6 +40,7 @@ _LEAD_SIBLINGS = 3  # element siblings before the body searched for a lead figur
 _LEAD_TEXT_CHARS = 600  # a container of the lead figure holds little else
 _ARTICLE_BODY_SPELLINGS = ("articleBody", "articlebody")
 _SCORE = attrgetter("score")  # a sort key in C, not a lambda call per stat
+_DEPTH = attrgetter("depth")  # deeper containers are measured first (``_rank``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,43 +111,15 @@ def _merge(top: NodeStat, sig: Signals, reasons: list[str]) -> tuple[LexborNode,
     """The root and the children of it to leave out, once siblings are considered."""
     if reasons[-1] == _ARTICLE_BODY:  # the page's own marker is the article's whole extent
         return top.node, frozenset()
-    twins = _twin_sections(top, sig)
+    twins = twin_sections(top, sig)
     if twins is not None:
         reasons.append("merged sections of the same kind")
         return twins
-    exclude = _siblings(top, sig)
+    exclude = excluded_siblings(top, sig)
     if exclude is None:
         return top.node, frozenset()
     reasons.append("merged content siblings")
     return top.node.parent or top.node, exclude
-
-
-def _twin_sections(top: NodeStat, sig: Signals) -> tuple[LexborNode, frozenset[int]] | None:
-    """An article cut into sibling blocks of one kind (same tag, same class), with ads or
-    asides between them: the parent of the blocks, leaving out what does not read as
-    content (the test ``_siblings`` applies)."""
-    node = top.node
-    threshold = max(10.0, top.score * _SIBLING_SHARE)
-    for _ in range(_TWIN_LEVELS):
-        parent = node.parent
-        if parent is None or parent.tag in ("body", "html"):
-            return None
-        classes = node.attrs.get("class")
-        if classes:
-            twins = {node.mem_id}
-            others = []
-            for child in parent.iter():
-                if (child.mem_id != node.mem_id and child.tag == node.tag
-                        and child.attrs.get("class") == classes
-                        and sig.good_chars(child) >= _TWIN_MIN_CHARS):
-                    twins.add(child.mem_id)
-                elif child.mem_id != node.mem_id:
-                    others.append(child)
-            if len(twins) > 1:
-                return parent, frozenset(child.mem_id for child in others
-                                         if not _sibling_is_content(child, sig, threshold))
-        node = parent
-    return None
 
 
 def _whole_body(page: Page) -> Choice:
@@ -253,9 +224,13 @@ def _rank(sig: Signals) -> tuple[list[NodeStat], list[NodeStat]]:
     ordered = sorted(sig.stats.values(), key=_SCORE, reverse=True)
     for stat in ordered:
         if not _in_furniture(stat.node, furniture):
-            best.append(_finish(stat, sig))
+            best.append(stat)
             if len(best) == _TOP_N * 2:
                 break
+    # Deepest first: the candidates nest, and a container whose children were measured
+    # adds up their sizes instead of taking all their text again (``Signals.text_size``).
+    for stat in sorted(best, key=_DEPTH, reverse=True):
+        _finish(stat, sig)
     return sorted(best, key=_SCORE, reverse=True), ordered
 
 
@@ -390,39 +365,6 @@ def _semantic(page: Page, top: NodeStat, sig: Signals, reasons: list[str]) -> No
         reasons.append(_ARTICLE_BODY)
         return sig.stats.get(node.mem_id) or NodeStat(node, top.score, 0)
     return top
-
-
-def _siblings(top: NodeStat, sig: Signals) -> frozenset[int] | None:
-    """Siblings to leave out when some siblings also look like article content."""
-    parent = top.node.parent
-    if parent is None or parent.tag in ("body", "html"):
-        return None
-    threshold = max(10.0, top.score * _SIBLING_SHARE)
-    keep_any = False
-    exclude = set()
-    for child in parent.iter():
-        if child.mem_id == top.node.mem_id:
-            continue
-        if _sibling_is_content(child, sig, threshold):
-            keep_any = True
-        else:
-            exclude.add(child.mem_id)
-    return frozenset(exclude) if keep_any else None
-
-
-def _sibling_is_content(node: LexborNode, sig: Signals, threshold: float) -> bool:
-    stat = sig.stats.get(node.mem_id)
-    if stat is not None and stat.score >= threshold:
-        return True
-    if node.tag != "p":
-        return False
-    text = " ".join(node.text().split())
-    if not text:
-        return False
-    density = link_density(node)
-    if len(text) > 80:
-        return density < 0.25
-    return density == 0 and text.endswith((".", "!", "?", "。"))
 
 
 def _confidence(root: LexborNode, body: LexborNode | None, sig: Signals) -> float:

@@ -7,7 +7,6 @@ text-bearing elements and walks up, instead of visiting every node of the docume
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import Any
 
 from selectolax.lexbor import LexborNode
@@ -19,15 +18,17 @@ from .patterns import COMMAS, class_weight
 from .selectors import class_and_id
 
 # Elements scored by their whole text.
-_DEEP_UNITS = "p, pre, h2, h3, h4, h5, h6"
+_DEEP_UNITS = frozenset(tag_id(tag) for tag in ("p", "pre", "h2", "h3", "h4", "h5", "h6"))
 # Elements scored by their own direct text only: their block children are units themselves,
 # and link text in them is not counted (it sits in <a> children).
-_DIRECT_UNITS = "div, section, article, main, li, td, dd, blockquote, th, span, font, center"
+_DIRECT_UNITS = frozenset(tag_id(tag) for tag in (
+    "div", "section", "article", "main", "li", "td", "dd", "blockquote", "th", "span", "font",
+    "center"))
 _MIN_UNIT_CHARS = 22  # non-space characters
 _ANCESTOR_LEVELS = 5  # how far up a unit's score spreads (the parent full, then less)
 # What a unit's score is divided by at each of those levels (Readability's 1, 2, level×3).
 _DIVISORS = (1, 2, *(level * 3 for level in range(2, _ANCESTOR_LEVELS)))
-_DEPTH = itemgetter(4)
+_OTHER_COMMAS = tuple(comma for comma in COMMAS if comma != ",")
 _A = tag_id("a")
 _LINK_STEPS = 20_000  # elements link counting walks before the page's elements are counted
 _FURNITURE = frozenset({"aside", "footer", "nav"})
@@ -59,11 +60,24 @@ class NodeStat:
     unit_chars: int = 0
     #: True once candidates scaled ``score`` by link density and ancestry.
     final: bool = False
+    #: Levels below <html> (candidates measures deeper containers first).
+    depth: int = 0
 
 
-#: ``_steps``: the start node's mem_id, whether its text is free (not furniture) and plain
-#: (nor an aside), and per level (the stat, its divisor, whether the score is contained).
-Steps = tuple[int, bool, bool, tuple[tuple[NodeStat, int, bool], ...]]
+@dataclass(slots=True)
+class _Start:
+    """Where the units of one start node (a unit's parent, or a direct-text unit itself)
+    go: per level up, the stat, its divisor and whether the score is contained past it;
+    whether their text is free (not furniture) and plain (nor an aside). Their count and
+    text are summed here and added to the stats once: integer sums do not depend on the
+    order, unlike the float scores, which are added unit by unit."""
+
+    key: int
+    free: bool
+    plain: bool
+    levels: tuple[tuple[NodeStat, int, bool], ...]
+    units: int = 0
+    chars: int = 0
 
 
 @dataclass(slots=True)
@@ -154,15 +168,23 @@ def compute(page: Page, options: Options) -> Signals:
     # element once at most; hostile markup nests them (<h2><a><h2><a>…) and would make it
     # depth × size: past twice the page's elements, links are no longer counted.
     paths.body = body
-    for node in body.css(_DEEP_UNITS):
-        text = node.text()
-        # the raw length bounds the non-space count, which bounds the unit
-        if len(text) >= _MIN_UNIT_CHARS and (chars := nonspace(text)) >= _MIN_UNIT_CHARS:
-            _add_unit(sig, node, text, chars, True, paths)
-    for node in body.css(_DIRECT_UNITS):
+    # One walk finds both kinds (two selector lists cost three times as much); the
+    # direct-text units are scored after all the others, the order the scores add up in.
+    direct = []
+    for node in body.traverse():
+        tid = node.tag_id
+        if tid in _DEEP_UNITS:
+            text = node.text()
+            # the raw length bounds the non-space count, which bounds the unit
+            if len(text) >= _MIN_UNIT_CHARS and (chars := nonspace(text)) >= _MIN_UNIT_CHARS:
+                _add_unit(sig, node, text, chars, True, paths)
+        elif tid in _DIRECT_UNITS:
+            direct.append(node)
+    for node in direct:
         text = node.text(deep=False)
         if len(text) >= _MIN_UNIT_CHARS and (chars := nonspace(text)) >= _MIN_UNIT_CHARS:
             _add_unit(sig, node, text, chars, False, paths)
+    _add_sums(sig, paths.starts)
     _total_mass(sig, paths.chains)
     return sig
 
@@ -170,10 +192,10 @@ def compute(page: Page, options: Options) -> Signals:
 @dataclass(slots=True)
 class _Paths:
     """What ``compute`` remembers per node while it spreads scores: each node's chain of
-    ancestors (``_chain``) and each start node's steps (``_steps``)."""
+    ancestors (``_chain``) and each start node's levels (``_start``)."""
 
     chains: dict[int, Link] = field(default_factory=dict)
-    spreads: dict[int, Steps] = field(default_factory=dict)
+    starts: dict[int, _Start] = field(default_factory=dict)
     #: Elements the link counts may still walk: a first allowance, then (counted once,
     #: only on pages that use it up) twice the page's elements.
     link_steps: int = _LINK_STEPS
@@ -209,8 +231,7 @@ def node_weight(node: LexborNode) -> int:
 def _add_unit(sig: Signals, node: LexborNode, text: str, chars: int, deep: bool,
               paths: _Paths) -> None:
     links = _link_chars(node, paths) if deep else 0
-    # The other separators are all non-ASCII: most texts need one count, not six.
-    commas = text.count(",") if text.isascii() else sum(text.count(c) for c in COMMAS)
+    commas = text.count(",") if text.isascii() else _commas(text)
     score = 1 + commas + min(chars // 100, 3)
     if links:
         score *= max(0.0, 1 - links / chars)
@@ -220,10 +241,28 @@ def _add_unit(sig: Signals, node: LexborNode, text: str, chars: int, deep: bool,
     start = node if not deep else node.parent
     if start is not None:
         key = start.mem_id
-        steps = paths.spreads.get(key)
-        if steps is None:
-            steps = paths.spreads[key] = _steps(sig, _chain(start, paths.chains))
-        _spread(sig, steps, score, chars - links)
+        if deep:  # its text size is known: containers that add up children's can use it
+            sig.sizes[node.mem_id] = chars
+            sig.sized_parents.add(key)
+        spread = paths.starts.get(key)
+        if spread is None:
+            spread = paths.starts[key] = _start(sig, _chain(start, paths.chains))
+        spread.units += 1
+        spread.chars += chars - links
+        for stat, divisor, contain in spread.levels:
+            stat.score += score / divisor
+            if contain:
+                score *= _CONTAIN
+
+
+def _commas(text: str) -> int:
+    """Clause separators in a non-ASCII text (an ASCII one has only ","): a separator is
+    counted only where ``in``, a much faster scan than a count, finds it."""
+    commas = text.count(",")
+    for comma in _OTHER_COMMAS:
+        if comma in text:
+            commas += text.count(comma)
+    return commas
 
 
 def _chain(node: LexborNode, chains: dict[int, Link]) -> Link:
@@ -248,7 +287,7 @@ def _chain(node: LexborNode, chains: dict[int, Link]) -> Link:
     return above
 
 
-def _steps(sig: Signals, chain: Link) -> Steps:
+def _start(sig: Signals, chain: Link) -> _Start:
     """What a unit's score does above its start node, worked out once per start node
     (most paragraphs share their parent): the stats it adds to, each with its divisor and
     whether the score is contained past it, and how the text counts in the start's mass."""
@@ -258,10 +297,10 @@ def _steps(sig: Signals, chain: Link) -> Steps:
     for divisor in _DIVISORS:  # 5 levels up at most
         if level is None:
             break
-        key, tag, current, level, _ = level
+        key, tag, current, level, depth = level
         stat = stats.get(key)
         if stat is None:
-            stat = stats[key] = _new_stat(current, tag)
+            stat = stats[key] = _new_stat(current, tag, depth)
         # A comments section, sidebar or footer keeps its score to itself, so that its
         # text does not lift the page container above the article.
         steps.append((stat, divisor, stat.weight < 0 or tag in _FURNITURE))
@@ -269,33 +308,26 @@ def _steps(sig: Signals, chain: Link) -> Steps:
     # Below a block whose class/id names a comments section, sidebar, related list … text
     # is not the article's, though it may be the page's (forums).
     free = tag not in _FURNITURE
-    return key, free, free and stats[key].weight >= 0, tuple(steps)
+    return _Start(key, free, free and stats[key].weight >= 0, tuple(steps))
 
 
-def _spread(sig: Signals, steps: Steps, score: float, chars: int) -> None:
-    key, free, plain, levels = steps
-    for stat, divisor, contain in levels:
-        stat.score += score / divisor
-        stat.units += 1
-        stat.unit_chars += chars
-        if contain:
-            score *= _CONTAIN
-    own = sig.mass.get(key)
-    if own is None:
-        sig.mass[key] = [chars, chars if free else 0, chars if plain else 0]
-    else:
-        own[0] += chars
-        if free:
-            own[1] += chars
-        if plain:
-            own[2] += chars
+def _add_sums(sig: Signals, starts: dict[int, _Start]) -> None:
+    """Each start node's unit count and text, to the stats above it and to its mass."""
+    mass = sig.mass
+    for start in starts.values():
+        units, chars = start.units, start.chars
+        for stat, _, _ in start.levels:
+            stat.units += units
+            stat.unit_chars += chars
+        mass[start.key] = [chars, chars if start.free else 0, chars if start.plain else 0]
 
 
 def _total_mass(sig: Signals, chains: dict[int, Link]) -> None:
-    """Add each node's unit text to all its ancestors, deepest nodes first (one pass over
-    the nodes instead of one walk to the root per unit)."""
+    """Add each node's unit text to all its ancestors, each node after all the nodes below
+    it (one pass over the nodes instead of one walk to the root per unit). ``_chain`` adds
+    a node's ancestors before it, so the reverse of that order is such an order."""
     mass = sig.mass
-    for key, tag, node, up, _ in sorted(chains.values(), key=_DEPTH, reverse=True):
+    for key, tag, node, up, _ in reversed(chains.values()):
         if up is None:  # <body>
             continue
         totals = mass.get(key)
@@ -314,7 +346,8 @@ def _total_mass(sig: Signals, chains: dict[int, Link]) -> None:
             parent[2] += plain
 
 
-def _new_stat(node: LexborNode, tag: str | None) -> NodeStat:
+def _new_stat(node: LexborNode, tag: str | None, depth: int) -> NodeStat:
     weight = class_weight(class_and_id(node).strip())  # node_weight, inlined
     # positional arguments: a dataclass call with keywords costs twice as much
-    return NodeStat(node, float(_TAG_BONUS.get(tag or "", 0) + weight), weight)
+    return NodeStat(node, float(_TAG_BONUS.get(tag or "", 0) + weight), weight, 0, 0, False,
+                    depth)
