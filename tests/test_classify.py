@@ -274,6 +274,27 @@ def test_captions_and_reading_times_outside_figures_are_dropped(block: str,
     assert PROSE.split(",")[0] in text
 
 
+@pytest.mark.parametrize(
+    ("block", "kept"),
+    [
+        ('<div class="wp-caption"><img src="/a.jpg" alt=""><p>The flooded square</p></div>',
+         True),
+        ('<figure class="figure fig--has-shares"><img src="/a.jpg" alt="">'
+         "<figcaption>The flooded square</figcaption></figure>", True),
+        ('<div class="wp-caption sidebar"><img src="/a.jpg" alt=""><p>The flooded square</p>'
+         "</div>", False),
+        ('<div class="share-links"><p>The flooded square</p></div>', False),
+    ],
+    ids=["image-box", "figure-parts", "image-box-in-sidebar", "share-box"],
+)
+def test_an_image_box_is_not_dropped_for_its_caption_or_share_words(block: str,
+                                                                    kept: bool) -> None:
+    # The words an image's box uses about its own caption or share buttons do not make it
+    # boilerplate; its other class words still count, and without an image they all do.
+    page, choice, decision = classified(f"<article>{ARTICLE}{block}{ARTICLE}</article>")
+    assert ("The flooded square" in kept_text(page, choice, decision)) is kept
+
+
 DECLARED = '<meta property="og:type" content="article">'
 
 

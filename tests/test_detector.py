@@ -145,6 +145,8 @@ def test_a_donate_button_says_what_the_box_is_for() -> None:
 @pytest.mark.parametrize("text", [
     "Read more: the “Council” won’t meet—again…", "snake_case and kebab-case (maybe)",
     "İstanbul ΟΔΟΣ Straße l'abonnement", "  12,5 % — 3×4 = x²  ", "", "!!! ???",
+    # punctuation stuck to either end, around a word or around more punctuation
+    "(share) «lire “don’t” [1] *bold* --x--y-- (a_b) ...more: “ ” ¿qué? l’abonné…",
 ])
 def test_the_pre_tests_words_are_normalises_words(text: str) -> None:
     # The detector takes a block's words from its whitespace split instead of running the

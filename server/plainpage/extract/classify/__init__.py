@@ -25,7 +25,8 @@ from ..patterns import FURNITURE_ROLES, FURNITURE_TAGS, is_content_class, is_dro
 from ..selectors import class_and_id, css_path, describe, names_of
 from ..signals import Signals
 from .detector import class_kind, detect
-from .names import names_kind
+from .drops import Found, within_budget
+from .names import names_figure_parts, names_kind, without_figure_parts
 
 # Blocks the link-density test looks at: lists and generic containers, not paragraphs.
 _LINKY_TAGS = "ul, ol, div, section, table, dl"
@@ -40,7 +41,6 @@ _AROUND_SIBLINGS = 2  # … the nearest this many on each side …
 _AROUND_LEVELS = 4  # … of the article and of its ancestors up to this many levels
 _INFOBOX_CHARS = 200  # an <aside> with this much prose …
 _INFOBOX_LINKS = 0.3  # … and fewer links than this is a callout, not furniture
-_MAX_DROPPED = 0.5  # class-based drops never take more than this share of the root
 _ARTICLE_PROSE = 200  # prose outside comment sections that makes the root an article
 _REPEATED = 3  # this many same-class siblings are a pattern (posts, cards), not extras
 _DATELINE_LABEL_WORDS = 2  # "Updated:", "Published on" before a date on its own line
@@ -48,16 +48,7 @@ _FIGURE_LEVELS = 4  # how far up a caption's span is looked at for its figure
 _CTA_CHARS = 24  # a button's label is a few words ("Get started", "Add to cart")
 # What follows a headline inside a <title>: " | Site", " - Site", ": subtitle" …
 _SEPARATED_RE = re.compile(r"\s*[|\-–—:·•»]\s")
-# Class words a <figure> carries about its own parts ("has-caption", "fig--has-shares"):
-# they describe the figure's caption or share buttons, not a boilerplate block. An image's
-# own box says "caption" too ("wp-caption", "tr-caption-container").
-_FIGURE_PARTS_RE = re.compile(r"\S*(?:caption|credit|share|sharing|social)\S*", re.IGNORECASE)
-_CAPTION_RE = re.compile(r"\S*(?:caption|credit)\S*", re.IGNORECASE)
-# The test for those words: without the \S* around them a search is linear (a leading \S*
-# makes it retry at every character of a long class string).
-_FIGURE_PARTS_TEST = re.compile("caption|credit|share|sharing|social", re.IGNORECASE)
 
-Found = tuple[LexborNode, tuple[str, str]]
 #: A removal a site rule asks for: node, kind, reason.
 Hit = tuple[LexborNode, str, str]
 
@@ -105,7 +96,7 @@ def classify(page: Page, choice: Choice, sig: Signals, options: Options,  # noqa
         forced.update(node.mem_id for node, verdict in found
                       if _beside_article(node, verdict, sig))
     drops = set(choice.exclude)
-    for node, (kind, reason), text in _within_budget(found, roots, root_chars, forced):
+    for node, (kind, reason), text in within_budget(found, roots, root_chars, forced):
         drops.add(node.mem_id)
         if text:
             removed.append(Removed(kind=kind, text=text, reason=reason,  # type: ignore[arg-type]
@@ -191,6 +182,8 @@ def _unique(found: list[Found]) -> list[Found]:
 def _keep_repeated(found: list[Found], root_chars: int, sig: Signals) -> list[Found]:
     """Leave out blocks that repeat (same parent, same class) and together hold a large
     part of the root: a forum's posts, a listing's cards, not a page's stray extras."""
+    if len(found) < _REPEATED:
+        return found  # too few to repeat
     groups: dict[tuple[int, str], list[Found]] = {}
     for item in found:
         node = item[0]
@@ -205,38 +198,6 @@ def _keep_repeated(found: list[Found], root_chars: int, sig: Signals) -> list[Fo
     return [item for item in found if item[0].mem_id not in keep]
 
 
-def _within_budget(found: list[Found], roots: tuple[LexborNode, ...], root_chars: int,
-                   forced: set[int]) -> list[tuple[LexborNode, tuple[str, str], str]]:
-    """The drops to make, smallest first, while they leave most of the root's text.
-
-    Cleaning that would take most of the chosen content is wrong about this page (cards
-    wrapped in links, forums whose every post is a "comment", builders that call every
-    block a widget): the small blocks (actions, meta lines, share bars) still go, the big
-    ones stay. Landmark furniture (nav, aside, footer) and what a site rule strips
-    always go.
-    """
-    sized = sorted(((node, verdict, " ".join(node.text(separator=" ").split()))
-                    for node, verdict in found),
-                   key=lambda item: len(item[2]))
-    budget = _MAX_DROPPED * root_chars
-    accepted = []
-    stops = {root.mem_id for root in roots}
-    # Text already charged under each ancestor: a block whose share bar or ad went first
-    # costs only the rest of its text (nested drops are not charged twice).
-    charged: dict[int, int] = {}
-    for node, verdict, text in sized:
-        cost = len(text) - charged.get(node.mem_id, 0)
-        if node.tag in FURNITURE_TAGS or node.mem_id in forced or cost <= budget:
-            accepted.append((node, verdict, text))
-            budget -= cost
-            parent = node.parent
-            while parent is not None and parent.mem_id not in stops:
-                charged[parent.mem_id] = charged.get(parent.mem_id, 0) + cost
-                parent = parent.parent
-    ids = {node.mem_id for node, _, _ in accepted}
-    return [item for item in accepted if not _has_ancestor_in(item[0], ids, stops)]
-
-
 def _beside_article(node: LexborNode, verdict: tuple[str, str], sig: Signals) -> bool:
     """A comments section by its class (negative weight): on an article's page never part
     of the article, however long the thread."""
@@ -246,13 +207,15 @@ def _beside_article(node: LexborNode, verdict: tuple[str, str], sig: Signals) ->
 def _furniture(root: LexborNode, root_chars: int, sig: Signals, options: Options,
                article: bool) -> list[Found]:
     found = []
-    seen: set[int] = set()
+    last = None
     for node in root.css(_CANDIDATE_SELECTOR):
-        if node.mem_id in seen:  # Lexbor returns a node once per matching selector
+        key = node.mem_id
+        if key == last:  # Lexbor returns a node once per matching selector, in a row
             continue
-        seen.add(node.mem_id)
-        verdict = (_dateline(node) if node.tag == "time" and article
-                   else _furniture_verdict(node, options.clean_boilerplate, sig))
+        last = key
+        tag = node.tag or ""
+        verdict = (_dateline(node) if tag == "time" and article
+                   else _furniture_verdict(node, tag, options.clean_boilerplate, sig))
         # A big block may be content its class misnames; one without a line of prose (a
         # list of related links) cannot be.
         if verdict is None or (sig.text_size(node) > _MAX_SHARE * root_chars
@@ -263,9 +226,8 @@ def _furniture(root: LexborNode, root_chars: int, sig: Signals, options: Options
     return found
 
 
-def _furniture_verdict(node: LexborNode, by_class: bool,
+def _furniture_verdict(node: LexborNode, tag: str, by_class: bool,
                        sig: Signals) -> tuple[str, str] | None:
-    tag = node.tag or ""
     if tag in FURNITURE_TAGS:
         parent = node.parent
         if tag == "footer" and parent is not None and parent.tag in ("blockquote", "figure"):
@@ -286,6 +248,9 @@ def _class_verdict(node: LexborNode, tag: str, names: str,
                    sig: Signals) -> tuple[str, str] | None:
     """What a block's class/id names make it, if anything to leave out."""
     kind = names_kind(names)
+    if kind is None and not is_drop_class(names):
+        # nothing below can fire: leaving out a figure's words never makes a drop class
+        return None
     if kind == "button" and sig.text_size(node) <= _CTA_CHARS:
         return "other", f"a prompt styled as a button ({describe(node)})"
     if tag in ("a", "span", "em", "strong", "b", "i", "h1", "h2", "h3", "h4", "li"):
@@ -295,10 +260,10 @@ def _class_verdict(node: LexborNode, tag: str, names: str,
     parent = node.parent
     if tag == "figcaption" or (parent is not None and parent.tag == "figure"):
         return None  # a figure's caption belongs to the figure block
-    if _FIGURE_PARTS_TEST.search(names) and node.css_first("img, picture") is not None:
+    if names_figure_parts(names) and node.css_first("img, picture") is not None:
         # An image's own box; a figure whose image a script has yet to load stays judged
         # by its class (its caption alone is not the article's text).
-        names = (_FIGURE_PARTS_RE if tag == "figure" else _CAPTION_RE).sub(" ", names).strip()
+        names = without_figure_parts(names, tag == "figure")
     if kind == "poster":
         return "other", f"class/id names the poster's or author's details ({describe(node)})"
     if is_drop_class(names) and not is_content_class(names):
@@ -375,14 +340,3 @@ def _link_lists(root: LexborNode, root_chars: int, sig: Signals, budget: Budget
         if density >= _LINKY_DENSITY:
             found.append((node, ("nav", f"link list (link density {density:.2f})")))
     return found
-
-
-
-
-def _has_ancestor_in(node: LexborNode, ids: set[int], stops: set[int]) -> bool:
-    parent = node.parent
-    while parent is not None and parent.mem_id not in stops:
-        if parent.mem_id in ids:
-            return True
-        parent = parent.parent
-    return False

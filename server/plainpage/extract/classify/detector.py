@@ -208,6 +208,8 @@ def _may_lead(tokens: list[str]) -> bool:
     """True when the block may open with a lead label ("Read more:", "Lire aussi")."""
     if len(tokens) > _LEAD_MAX_WORDS:
         return False
+    if tokens[0].isalnum() and tokens[0] not in LEXICON.lead:
+        return False  # a plain first word that opens no lead settles it (most prose)
     # normalise(" ".join(tokens[:3])).split(" "): the tokens are lower-cased already, and
     # lower() is idempotent (every code point's lower case is its own lower case)
     head = words_of(tokens[:3]) or [""]
@@ -284,7 +286,7 @@ def _cue_words(evidence: Evidence, norm: str, words: list[str]) -> None:
                 seen.add((kind, word))
                 evidence.add(kind, weight, f"word '{word}'", firm=False)
         for phrase, kind, weight in LEXICON.phrases.get(word, ()):
-            if (kind, phrase) not in seen and f" {phrase} " in padded:
+            if f" {phrase} " in padded and (kind, phrase) not in seen:
                 seen.add((kind, phrase))
                 firm = weight > 1 and (kind not in _PROMPT_KINDS or _is_prompt(padded, phrase,
                                                                                len(words)))

@@ -4,12 +4,14 @@
   date and post count, badges, signature) and an author's bio box under an article.
 - *A button*: a link or box styled as one ("Sign up", "Learn more", "Add to cart").
 - *A caption*: a caption, credit or reading time outside a figure (notes about the text).
+- *A figure's parts*: the words an image's box uses about its caption or share buttons.
 
 Matched once per distinct class/id string (cached), as ``patterns.is_drop_class`` is.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Literal
 
@@ -49,3 +51,26 @@ def names_kind(class_and_id: str) -> Literal["poster", "button", "caption"] | No
             and _CAPTION.search(lowered):
         return "caption"
     return None
+
+
+# Class words a <figure> carries about its own parts ("has-caption", "fig--has-shares"):
+# they describe the figure's caption or share buttons, not a boilerplate block. An image's
+# own box says "caption" too ("wp-caption", "tr-caption-container").
+_FIGURE_PARTS_RE = re.compile(r"\S*(?:caption|credit|share|sharing|social)\S*", re.IGNORECASE)
+_CAPTION_RE = re.compile(r"\S*(?:caption|credit)\S*", re.IGNORECASE)
+# The test for those words: without the \S* around them a search is linear (a leading \S*
+# makes it retry at every character of a long class string).
+_FIGURE_PARTS_TEST = re.compile("caption|credit|share|sharing|social", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def names_figure_parts(class_and_id: str) -> bool:
+    """True when a class/id string has a word about a figure's own parts (a
+    case-insensitive search costs microseconds, and most blocks of a page ask)."""
+    return _FIGURE_PARTS_TEST.search(class_and_id) is not None
+
+
+def without_figure_parts(class_and_id: str, figure: bool) -> str:
+    """The class/id string without those words (a <figure>'s) or its caption words (an
+    image box's), for judging the rest of its names."""
+    return (_FIGURE_PARTS_RE if figure else _CAPTION_RE).sub(" ", class_and_id).strip()
