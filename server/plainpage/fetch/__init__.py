@@ -9,7 +9,8 @@ deadline, caps the decoded body, and accepts HTML/XHTML only. Settings come in a
 ``FetchConfig``; the library never reads ``os.environ`` itself: an edge calls
 ``FetchConfig.from_env(os.environ)``. Errors are the ``FetchError`` subclasses of
 ``plainpage.errors``. ``guard`` holds the policy (URL and address checks, the allowlist, the
-resolvers), ``client`` the HTTP part, ``body`` the bounded decoding and sniffing of the body,
+resolvers), ``client`` the HTTP part (GET, redirects, errors), ``transport`` the guarded
+connections under it, ``body`` the bounded decoding and sniffing of the body,
 ``hostcap`` the per-host concurrency cap (``fetch(…, hostcap=…)``), ``cache`` the result cache.
 """
 
