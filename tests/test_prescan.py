@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from plainpage import Options
 from plainpage.errors import DocumentTooComplex, InputError
-from plainpage.extract.prescan import _Scan, check
+from plainpage.extract.prescan import _Scan, check, screen
 from plainpage.extract.prescan.tokens import _SKIPPED_RAW, _end_letter
 
 N = 100_000
@@ -398,3 +398,40 @@ soup = st.lists(st.builds(
 def test_the_screen_accepts_only_what_the_model_accepts(text: str, options: Options) -> None:
     if _Scan(text, options).provably_cheap():
         _Scan(text, options).run()  # must not raise
+
+
+ICONS = ['<svg viewBox="0 0 24 24"><path d="M3 12h18"/></svg>',
+         "<svg><g><use href=#i></use></g></svg>", "<math><mi>x</mi></math>",
+         "<svg><path></svg>", "<svg><title>t</title></svg>", "<svg><p>x</p></svg>"]
+AFTER_ICON = ["", "x", ">", "</svg>", "<!--", "<script>a<b</script>", "<style>p{}</style>",
+              "<b>", "<p " + _attributes(70) + ">", "</p>", "<svg>", "\x00", "-->"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(ICONS), st.sampled_from(AFTER_ICON)), min_size=1,
+                max_size=12))
+def test_remembered_icons_end_where_reading_them_ends(parts: list[tuple[str, str]]) -> None:
+    # The screen reads an svg/math element once per distinct markup and remembers where it
+    # ends: whatever follows a repeated icon, the remembered end is the one read afresh.
+    text = "".join(f"<a>{icon}{after}</a>" for icon, after in parts)
+    remembered = screen._Screen(text, Options(), 10**8, 8, text.count("<"), None)
+    for found in re.finditer("<(svg|math)", text):
+        name, end = found[1], found.end() + text[found.end():].index(">") + 1
+        assert remembered._foreign_end(end, name) == screen._simple_foreign_end(text, end, name)
+    if _Scan(text, Options()).provably_cheap():
+        _Scan(text, Options()).run()  # (and the model agrees)
+
+
+def test_a_menu_of_repeated_icons_is_read_once_per_icon(monkeypatch: pytest.MonkeyPatch) -> None:
+    item = '<li><a href="/s/{0}"><svg viewBox="0 0 9 9"><path d="M1 1"/></svg>Section {0}</a></li>'
+    text = "<ul>" + "".join(item.format(i) for i in range(200)) + "</ul>"
+    reads = []
+
+    def counted(text: str, pos: int, root: str) -> int | None:
+        reads.append(pos)
+        return read(text, pos, root)
+
+    read = screen._simple_foreign_end
+    monkeypatch.setattr(screen, "_simple_foreign_end", counted)
+    assert _Scan(text, Options()).provably_cheap()
+    assert len(reads) == 1

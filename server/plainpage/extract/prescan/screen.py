@@ -55,6 +55,9 @@ from .tokens import CONTENT_TOKEN, content_scanner, most_attributes, scanner
 
 _GUESSED = 512      # stopped tags shorter than this are not counted but bounded
 _SIMPLE_FOREIGN = 64  # tokens read ahead for the end of an svg/math element
+# ``_Screen._foreign_end`` remembers this many distinct svg/math elements by their markup
+# (pages repeat a few icons in every menu item).
+_ICONS = 16
 # Start tags that are not simply pushed as a foreign element inside svg/math.
 _NOT_PUSHED = _BREAKOUT | {"font", "svg", "math"} | {name.lstrip(_F) for name in _FOREIGN_IP}
 _RAW = re.compile(f"(?i:{_RAW_NAMES})")  # (a name _TOKEN reads as raw text, fullmatched)
@@ -71,7 +74,7 @@ class _Screen:
     """The counts of one screen pass over a text, and the bound they prove."""
 
     __slots__ = ("text", "opts", "budget", "most", "guess", "tags", "starts", "formatting",
-                 "options", "work", "seen_starts", "merged", "foreign", "foreign_until")
+                 "options", "work", "seen_starts", "merged", "foreign", "foreign_until", "icons")
 
     def __init__(self, text: str, opts: Options, budget: int, most: int, tags: int,
                  starts: int | None) -> None:
@@ -84,6 +87,7 @@ class _Screen:
         # svg/math may be open (the model then reads raw text as markup), until the end
         # of a simple svg/math element (``_simple_foreign_end``) or for good (None).
         self.foreign, self.foreign_until = False, None
+        self.icons: dict[str, dict[str, int]] = {}  # see _foreign_end
 
     def fits(self, starts: int) -> bool:
         """True if the model's bounds fit its limits with ``starts`` start tags."""
@@ -162,11 +166,26 @@ class _Screen:
                     return False
             elif kind == _FOREIGN_START:
                 # With nothing foreign open, the model opens this one (and only then).
-                self.foreign_until = (None if self.foreign
-                                      else _simple_foreign_end(self.text, end, name.lower()))
+                self.foreign_until = None if self.foreign else self._foreign_end(end, name)
                 self.foreign = True
             grew = grew or kind == _FORMATTING or kind == _OPTION or not self.seen_starts % 256
         return not grew or self.fits(self.starts if self.starts is not None else self.seen_starts)
+
+    def _foreign_end(self, pos: int, name: str) -> int | None:
+        """``_simple_foreign_end``, remembered per markup, so that an icon repeated in every
+        menu item is read once. An end it finds depends only on the text from ``pos`` to
+        that end: the end tag found there closes with its '>', the tokens before it end
+        before it, and no token's match looks past its own end. A None is not remembered
+        (it may rest on text further on)."""
+        root, text = name.lower(), self.text
+        seen = self.icons.setdefault(root, {})
+        for markup, length in seen.items():
+            if text.startswith(markup, pos):
+                return pos + length
+        found = _simple_foreign_end(text, pos, root)
+        if found is not None and len(seen) < _ICONS:
+            seen[text[pos:found]] = found - pos
+        return found
 
     def _content(self, start: int, end: int, raw: str) -> bool:
         """The content of a raw-text element ``raw`` read as markup, as the model reads it
