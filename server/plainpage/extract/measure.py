@@ -37,9 +37,17 @@ def _text_id() -> int:
     return node.first_child.tag_id
 
 
+def _document_id() -> int:
+    root = LexborHTMLParser("<p>t</p>").root
+    assert root is not None and root.parent is not None
+    return root.parent.tag_id
+
+
 _A = tag_id("a")
 #: The tag id of a text node.
 TEXT_ID = _text_id()
+#: The tag id of the document node above <html>.
+DOCUMENT_ID = _document_id()
 
 
 def find_tags(node: LexborNode, tag_ids: frozenset[int] | int) -> list[LexborNode]:

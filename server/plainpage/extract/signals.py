@@ -12,10 +12,10 @@ from typing import Any
 from selectolax.lexbor import LexborNode
 
 from ..options import Options
-from .measure import CARD_LINK_CHARS, nonspace, tag_id
+from .measure import CARD_LINK_CHARS, DOCUMENT_ID, nonspace, tag_id
 from .page import Page
 from .patterns import COMMAS, class_weight
-from .selectors import class_and_id
+from .selectors import names_of
 
 # Elements scored by their whole text.
 _DEEP_UNITS = frozenset(tag_id(tag) for tag in ("p", "pre", "h2", "h3", "h4", "h5", "h6"))
@@ -31,19 +31,21 @@ _DIVISORS = (1, 2, *(level * 3 for level in range(2, _ANCESTOR_LEVELS)))
 _OTHER_COMMAS = tuple(comma for comma in COMMAS if comma != ",")
 _A = tag_id("a")
 _LINK_STEPS = 20_000  # elements link counting walks before the page's elements are counted
-_FURNITURE = frozenset({"aside", "footer", "nav"})
+_FURNITURE = frozenset(tag_id(tag) for tag in ("aside", "footer", "nav"))
+_TOP = frozenset((tag_id("html"), DOCUMENT_ID))  # where a chain of ancestors ends
 _CONTAIN = 0.25  # what passes up out of a comments section, sidebar or footer
 # Readability's starting scores by tag: containers of prose up, lists, headings and
-# landmarks of page furniture down.
-_TAG_BONUS = {
+# landmarks of page furniture down. Keyed by tag id (``.tag_id`` costs half a ``.tag``),
+# as floats: a stat's score starts as one.
+_TAG_BONUS = {tag_id(tag): float(bonus) for tag, bonus in {
     "div": 5, "article": 8, "main": 5, "section": 2, "pre": 3, "td": 3, "blockquote": 3,
     "form": -3, "ol": -3, "ul": -3, "dl": -3, "li": -3, "address": -3, "th": -5,
     "h1": -5, "h2": -5, "h3": -5, "h4": -5, "h5": -5, "h6": -5, "nav": -25, "aside": -25,
     "footer": -25, "header": -10,
-}
+}.items()}
 
 
-#: A node on the way from a unit up to <body>: (mem_id, tag, node, the link of its parent
+#: A node on the way from a unit up to <body>: (mem_id, tag id, node, the link of its parent
 #: or None at <body>, its depth below <html>). Linked, not a tuple of all ancestors, so
 #: adding a node costs the same at any depth.
 Link = tuple[Any, ...]
@@ -173,16 +175,17 @@ def compute(page: Page, options: Options) -> Signals:
     direct = []
     for node in body.traverse():
         tid = node.tag_id
-        if tid in _DEEP_UNITS:
-            text = node.text()
+        if tid in _DIRECT_UNITS:  # the commoner kind tested first
+            text = node.text(deep=False)
             # the raw length bounds the non-space count, which bounds the unit
+            if len(text) >= _MIN_UNIT_CHARS:
+                direct.append((node, text))
+        elif tid in _DEEP_UNITS:
+            text = node.text()
             if len(text) >= _MIN_UNIT_CHARS and (chars := nonspace(text)) >= _MIN_UNIT_CHARS:
                 _add_unit(sig, node, text, chars, True, paths)
-        elif tid in _DIRECT_UNITS:
-            direct.append(node)
-    for node in direct:
-        text = node.text(deep=False)
-        if len(text) >= _MIN_UNIT_CHARS and (chars := nonspace(text)) >= _MIN_UNIT_CHARS:
+    for node, text in direct:
+        if (chars := nonspace(text)) >= _MIN_UNIT_CHARS:
             _add_unit(sig, node, text, chars, False, paths)
     _add_sums(sig, paths.starts)
     _total_mass(sig, paths.chains)
@@ -225,7 +228,7 @@ def _link_chars(node: LexborNode, paths: _Paths) -> int:
 
 def node_weight(node: LexborNode) -> int:
     """Class/id weight of one node (cached per distinct class/id string)."""
-    return class_weight(class_and_id(node).strip())
+    return class_weight(names_of(node.attributes).strip())  # class_and_id, one call less
 
 
 def _add_unit(sig: Signals, node: LexborNode, text: str, chars: int, deep: bool,
@@ -276,13 +279,13 @@ def _chain(node: LexborNode, chains: dict[int, Link]) -> Link:
         above = chains.get(key)
         if above is not None:
             break
-        tag = current.tag
-        if tag in ("html", "-document"):
+        tid = current.tag_id
+        if tid in _TOP:
             break
-        path.append((key, tag, current))
+        path.append((key, tid, current))
         current = current.parent
-    for key, tag, current in reversed(path):
-        above = chains[key] = (key, tag, current, above, above[4] + 1 if above else 1)
+    for key, tid, current in reversed(path):
+        above = chains[key] = (key, tid, current, above, above[4] + 1 if above else 1)
     assert above is not None  # a unit's start lies in <body>
     return above
 
@@ -297,17 +300,17 @@ def _start(sig: Signals, chain: Link) -> _Start:
     for divisor in _DIVISORS:  # 5 levels up at most
         if level is None:
             break
-        key, tag, current, level, depth = level
+        key, tid, current, level, depth = level
         stat = stats.get(key)
         if stat is None:
-            stat = stats[key] = _new_stat(current, tag, depth)
+            stat = stats[key] = _new_stat(current, tid, depth)
         # A comments section, sidebar or footer keeps its score to itself, so that its
         # text does not lift the page container above the article.
-        steps.append((stat, divisor, stat.weight < 0 or tag in _FURNITURE))
-    key, tag = chain[0], chain[1]
+        steps.append((stat, divisor, stat.weight < 0 or tid in _FURNITURE))
+    key, tid = chain[0], chain[1]
     # Below a block whose class/id names a comments section, sidebar, related list … text
     # is not the article's, though it may be the page's (forums).
-    free = tag not in _FURNITURE
+    free = tid not in _FURNITURE
     return _Start(key, free, free and stats[key].weight >= 0, tuple(steps))
 
 
@@ -327,7 +330,8 @@ def _total_mass(sig: Signals, chains: dict[int, Link]) -> None:
     it (one pass over the nodes instead of one walk to the root per unit). ``_chain`` adds
     a node's ancestors before it, so the reverse of that order is such an order."""
     mass = sig.mass
-    for key, tag, node, up, _ in reversed(chains.values()):
+    stats = sig.stats
+    for key, tid, node, up, _ in reversed(chains.values()):
         if up is None:  # <body>
             continue
         totals = mass.get(key)
@@ -336,8 +340,11 @@ def _total_mass(sig: Signals, chains: dict[int, Link]) -> None:
         parent = mass.get(up[0])
         # Above a nav/aside/footer its text is furniture, not content; above a comments
         # section or a sidebar it is not plain article text.
-        free = 0 if tag in _FURNITURE else totals[1]
-        plain = 0 if free == 0 or sig.weight(node) < 0 else totals[2]
+        free = 0 if tid in _FURNITURE else totals[1]
+        # ``sig.weight`` for a node without a stat (most of these nodes have one)
+        stat = stats.get(key)
+        weight = stat.weight if stat is not None else sig.weight(node)
+        plain = 0 if free == 0 or weight < 0 else totals[2]
         if parent is None:
             mass[up[0]] = [totals[0], free, plain]
         else:
@@ -346,8 +353,7 @@ def _total_mass(sig: Signals, chains: dict[int, Link]) -> None:
             parent[2] += plain
 
 
-def _new_stat(node: LexborNode, tag: str | None, depth: int) -> NodeStat:
-    weight = class_weight(class_and_id(node).strip())  # node_weight, inlined
+def _new_stat(node: LexborNode, tid: int, depth: int) -> NodeStat:
+    weight = class_weight(names_of(node.attributes).strip())  # node_weight, inlined
     # positional arguments: a dataclass call with keywords costs twice as much
-    return NodeStat(node, float(_TAG_BONUS.get(tag or "", 0) + weight), weight, 0, 0, False,
-                    depth)
+    return NodeStat(node, _TAG_BONUS.get(tid, 0.0) + weight, weight, 0, 0, False, depth)

@@ -56,7 +56,8 @@ def standfirst(root: LexborNode, title: str | None) -> LexborNode | None:
 def _lead_in(block: LexborNode, title: str | None) -> LexborNode | None:
     if _marked(block):
         return block if _reads_as_lead(block, title) else None
-    if nonspace(block.text()) > _CONTAINER_CHARS:
+    text = block.text()
+    if len(text) > _CONTAINER_CHARS and nonspace(text) > _CONTAINER_CHARS:  # len bounds it
         return None
     for node in find_tags(block, _TAGS):
         if _marked(node) and _reads_as_lead(node, title):
