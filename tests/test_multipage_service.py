@@ -53,6 +53,13 @@ def story(number: int, *, next_href: str | None = None, via: str = "link") -> by
             "</body></html>").encode()
 
 
+def three_pages() -> dict[str, tuple[int, str, bytes]]:
+    """/s → /s/2 → /s/3, each linking the next with <link rel=next>."""
+    return {"/s": (200, HTML, story(1, next_href="/s/2")),
+            "/s/2": (200, HTML, story(2, next_href="/s/3")),
+            "/s/3": (200, HTML, story(3))}
+
+
 def client_for(tmp_path: Path, server: PageServer, tripwire: Tripwire,
                **changes: Any) -> FlaskClient:
     config = FetchConfig(allow_private=parse_allow_private(f"127.0.0.1:{server.port}"))
@@ -68,9 +75,7 @@ def get(client: FlaskClient, url: str) -> dict[str, Any]:
 
 
 def test_three_local_pages_are_followed_and_joined(tmp_path: Path, tripwire: Tripwire) -> None:
-    pages = {"/s": (200, HTML, story(1, next_href="/s/2")),
-             "/s/2": (200, HTML, story(2, next_href="/s/3")),
-             "/s/3": (200, HTML, story(3))}
+    pages = three_pages()
     with page_server(pages) as server:
         base = f"http://127.0.0.1:{server.port}"
         cache = MemoryCache()
@@ -109,9 +114,7 @@ def test_a_loop_ends_at_the_last_new_page(tmp_path: Path, tripwire: Tripwire) ->
 
 
 def test_the_page_limit_keeps_the_rest_as_next_page(tmp_path: Path, tripwire: Tripwire) -> None:
-    pages = {"/s": (200, HTML, story(1, next_href="/s/2")),
-             "/s/2": (200, HTML, story(2, next_href="/s/3")),
-             "/s/3": (200, HTML, story(3))}
+    pages = three_pages()
     with page_server(pages) as server:
         base = f"http://127.0.0.1:{server.port}"
         data = get(client_for(tmp_path, server, tripwire, max_pages=2), base + "/s")
