@@ -14,18 +14,12 @@ from selectolax.lexbor import LexborNode
 
 from ..model import Removed
 from ..options import Options
+from .inventory import Inventory, take
 from .measure import TEXT_ID, first_tag, tag_id
 from .page import Page
 from .patterns import HIDDEN_STYLE_RE, Tokens
 from .selectors import css_path, describe
 
-# Never readable text: removed without a report.
-_SILENT = [
-    "script", "style", "template", "link", "meta", "iframe", "object", "embed", "canvas",
-    "svg", "audio", "video", "map", "dialog",
-]
-# Form controls hold labels like "Subscribe" or "Search" but never article prose.
-_CONTROLS = "input, select, textarea, button, option"
 #: Attributes clean leaves on the parent of a removed e-mail field and button.
 EMAIL_TRACE = "data-plainpage-email"
 BUTTON_TRACE = "data-plainpage-button"
@@ -77,8 +71,10 @@ def clean(page: Page, options: Options) -> list[Pending]:
     body = page.body
     if body is None:
         return []
-    page.tree.strip_tags(_SILENT)
-    _drop_textless_noscript(body)
+    inventory = page.inventory if page.inventory is not None else take(page.tree)
+    page.inventory = None  # its nodes are going
+    _drop_silent(inventory)
+    _drop_textless_noscript(_attached(inventory.noscripts))
     pending: list[Pending] = []
     hidden = [node for node in body.css(_HIDDEN) if _is_hidden(node)]
     if hidden:
@@ -91,12 +87,27 @@ def clean(page: Page, options: Options) -> list[Pending]:
         _record(node, "hidden", "hidden element (hidden attribute or display:none)", pending)
     for node in outermost(_screen_reader_only(body)):
         _record(node, "hidden", "text for screen readers only (visually hidden)", pending)
-    for node in outermost(body.css(_CONTROLS)):
+    for node in outermost(_attached(inventory.controls)):
         if node.tag == "button" and len(node.text()) >= _BUTTON_TEXT_CHARS:
             continue  # an accordion's question, not a "Subscribe" button
         _leave_trace(node)
         _record(node, "noise", "form control", pending)
     return pending
+
+
+def _drop_silent(inventory: Inventory) -> None:
+    """Remove scripts, styles, embeds (``inventory.SILENT``): ``tree.strip_tags`` from the walk's
+    lists, without its walk per tag. One inside another is already gone with it."""
+    for nodes in (inventory.scripts, inventory.metas, inventory.links, inventory.silent):
+        for node in nodes:
+            if node.parent is not None:
+                node.decompose()
+
+
+def _attached(nodes: list[LexborNode]) -> list[LexborNode]:
+    """The ``nodes`` still in the tree. ``decompose`` detaches every node under the one it
+    removes (each loses its parent), so this is what a selector run now would find of them."""
+    return [node for node in nodes if node.parent is not None]
 
 
 def _text_length(body: LexborNode, enough: float) -> int:
@@ -205,11 +216,11 @@ def _names_panel(names: str) -> bool:
     return _PANEL.search(names.lower())
 
 
-def _drop_textless_noscript(body: LexborNode) -> None:
+def _drop_textless_noscript(noscripts: list[LexborNode]) -> None:
     # Lexbor parses <noscript> content as markup. Keep it where it rescues an image or
     # holds the page itself (apps that render their content for script-less readers);
     # drop the "please enable JavaScript" notes.
-    for node in outermost(body.css("noscript")):
+    for node in outermost(noscripts):
         if first_tag(node, _IMG) is None and len(node.text()) < _NOSCRIPT_KEEP_CHARS:
             node.decompose()
 

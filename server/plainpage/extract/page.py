@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..model import Access, PaywallEvidence, Removed
+from .inventory import Inventory
 
 
 class LockedPart(NamedTuple):
@@ -53,6 +54,9 @@ class Page:
     #: address, and the sections the page marks as not free.
     next_page: str | None = None
     locked_parts: tuple[LockedPart, ...] = ()
+    #: The elements ``parse``'s one walk listed by tag, for ``clean`` to remove; None once
+    #: a site rule's transforms have changed the tree (``clean`` then walks it again).
+    inventory: Inventory | None = None
 
     @property
     def body(self) -> LexborNode | None:

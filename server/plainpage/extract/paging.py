@@ -10,6 +10,7 @@ page's own ``<link rel="next">`` is taken only when its address continues this p
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from urllib.parse import parse_qsl, urlsplit
 
 from ..rules import Rule
@@ -40,12 +41,27 @@ def next_page(page: Page, rule: Rule | None) -> str | None:
         found = _absolute(page, rule_apply.next_page(root, rule))
         if found:
             return found
-    here, head = page.url or page.canonical, page.tree.head
-    for node in head.css("link[rel][href]") if head is not None else ():
-        if "next" in (node.attributes.get("rel") or "").lower().split():
-            found = _absolute(page, node.attributes.get("href"))
+    here = page.url or page.canonical
+    for attrs in _head_links(page):
+        if "next" in (attrs.get("rel") or "").lower().split():
+            found = _absolute(page, attrs.get("href"))
             return found if found and here and continues(here, found) else None
     return None
+
+
+def _head_links(page: Page) -> Iterator[dict[str, str | None]]:
+    """The attributes of each ``link[rel][href]`` in <head>, in order: from the links
+    ``parse``'s walk listed when the tree is still as it was parsed (no <svg> in <head>,
+    so ``[href]`` is a plain ``href``), else from the selector."""
+    if page.inventory is not None:
+        for node in page.inventory.links[:page.inventory.head_links]:
+            attrs = node.attributes
+            if "rel" in attrs and "href" in attrs:
+                yield attrs
+        return
+    head = page.tree.head
+    for node in head.css("link[rel][href]") if head is not None else ():
+        yield node.attributes
 
 
 def _absolute(page: Page, href: str | None) -> str | None:

@@ -1,7 +1,8 @@
 """Parse stage: the only place a ``LexborHTMLParser`` is built.
 
 It also reads what ``clean`` is about to destroy (JSON-LD scripts) and the few head facts
-every later stage needs (``<base>``, ``<title>``, ``<meta>``, ``lang``/``dir``, canonical).
+every later stage needs (``<base>``, ``<title>``, ``<meta>``, ``lang``/``dir``, canonical),
+from the elements one walk of the tree lists (``inventory.take``, kept on the Page for ``clean``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from .inventory import Inventory, take
 from .page import Page
 from .urls import join, parseable
 
@@ -19,13 +21,16 @@ _MAX_JSONLD_BYTES = 1_000_000  # a bigger block is data, not metadata; skip it u
 # Old CMSs wrap JSON-LD in a CDATA section or an HTML comment.
 _JSONLD_OPENERS = ("<![CDATA[", "<!--")
 _JSONLD_CLOSERS = ("]]>", "-->")
+_JSONLD_TYPE = "application/ld+json"
+_JSONLD = f'script[type="{_JSONLD_TYPE}"]'
 
 
 def parse(text: str, url: str | None, utf8: bytes | None = None) -> Page:
     """Parse ``text`` once and return the Page every later stage works on. ``utf8``, when
     given, is ``text`` encoded as UTF-8 (what the parser reads; it spares a second encode)."""
     tree = LexborHTMLParser(utf8 if utf8 is not None else text)
-    base_url = parseable(_base_url(tree, parseable(url)))
+    inventory = take(tree)
+    base_url = parseable(_base_url(tree, inventory, parseable(url)))
     html = tree.root
     lang = dir_ = None
     if html is not None and html.tag == "html":
@@ -33,7 +38,7 @@ def parse(text: str, url: str | None, utf8: bytes | None = None) -> Page:
         lang = (attrs.get("lang") or attrs.get("xml:lang") or "").strip() or None
         dir_ = (attrs.get("dir") or "").strip().lower() or None
     # The document's <title>, not an inline SVG icon's.
-    title = tree.css_first("head > title") or tree.css_first("title:not(svg title)")
+    title = inventory.head_title or tree.css_first("title:not(svg title)")
     return Page(
         tree=tree,
         url=url,
@@ -41,9 +46,10 @@ def parse(text: str, url: str | None, utf8: bytes | None = None) -> Page:
         title_tag=" ".join(title.text().split()) if title is not None else "",
         lang=lang,
         dir=dir_,
-        canonical=_canonical(tree, base_url),
-        jsonld=read_jsonld(tree),
-        meta=read_meta(tree),
+        canonical=_canonical(tree, inventory, base_url),
+        jsonld=read_jsonld(tree, inventory),
+        meta=read_meta(inventory),
+        inventory=inventory,
     )
 
 
@@ -52,9 +58,9 @@ def parse_fragment(html: str) -> LexborNode | None:
     return LexborHTMLParser(html).body
 
 
-def _base_url(tree: LexborHTMLParser, url: str | None) -> str | None:
-    # Few pages have a <base>: listing elements by name is a cheaper walk than a selector.
-    base = tree.css_first("base[href]") if tree.tags("base") else None
+def _base_url(tree: LexborHTMLParser, inventory: Inventory, url: str | None) -> str | None:
+    # Few pages have a <base>: the selector runs only for those that do.
+    base = tree.css_first("base[href]") if inventory.bases else None
     href = (base.attributes.get("href") or "").strip() if base is not None else ""
     if not href:
         return url
@@ -63,18 +69,41 @@ def _base_url(tree: LexborHTMLParser, url: str | None) -> str | None:
     return href if href.startswith(("http://", "https://")) else None
 
 
-def _canonical(tree: LexborHTMLParser, base_url: str | None) -> str | None:
-    link = tree.css_first('link[rel="canonical"][href]')
+def _canonical(tree: LexborHTMLParser, inventory: Inventory, base_url: str | None) -> str | None:
+    link = _canonical_link(tree, inventory.links)
     href = (link.attributes.get("href") or "").strip() if link is not None else ""
     if not href:
         return None
     return join(base_url, href)
 
 
-def read_meta(tree: LexborHTMLParser) -> dict[str, str]:
+def _canonical_link(tree: LexborHTMLParser, links: list[LexborNode]) -> LexborNode | None:
+    """``tree.css_first('link[rel="canonical"][href]')`` read from the walk's links.
+
+    Lexbor compares ``rel`` ASCII-case-insensitively (HTML lists it among such attributes),
+    and its ``[href]`` also matches an ``<svg>`` element's ``xlink:href``: the first link
+    with that ``rel`` is the answer when it has a plain ``href``; a link without one (how
+    its attributes were written is not known here) is left to the selector.
+    """
+    for node in links:
+        attrs = node.attributes
+        if _ascii_lower(attrs.get("rel")) == "canonical":
+            if "href" in attrs:
+                return node
+            return tree.css_first('link[rel="canonical"][href]')
+    return None
+
+
+def _ascii_lower(value: str | None) -> str | None:
+    """``value`` lower-cased as Lexbor compares case-insensitive attribute values (ASCII only:
+    ``str.lower`` would also fold the Kelvin sign to "k")."""
+    return value.lower() if value is not None and value.isascii() else value
+
+
+def read_meta(inventory: Inventory) -> dict[str, str]:
     """``<meta>`` content by lower-cased property/name/itemprop; the first value wins."""
-    found: dict[str, str] = {}
-    for node in tree.tags("meta"):  # (a cheaper walk than "meta[content]": content is checked)
+    meta: dict[str, str] = {}
+    for node in inventory.metas:  # ("meta[content]" would be a walk more: content is checked)
         attrs = node.attributes
         content = (attrs.get("content") or "").strip()
         if not content:
@@ -82,14 +111,14 @@ def read_meta(tree: LexborHTMLParser) -> dict[str, str]:
         for key in _META_KEYS:
             name = attrs.get(key)
             if name:
-                found.setdefault(name.strip().lower(), content)
-    return found
+                meta.setdefault(name.strip().lower(), content)
+    return meta
 
 
-def read_jsonld(tree: LexborHTMLParser) -> list[dict[str, Any]]:
+def read_jsonld(tree: LexborHTMLParser, inventory: Inventory) -> list[dict[str, Any]]:
     """Every JSON-LD object on the page, ``@graph`` and top-level lists flattened."""
     objects: list[dict[str, Any]] = []
-    for node in tree.css('script[type="application/ld+json"]'):
+    for node in _jsonld_scripts(tree, inventory):
         raw = node.text(deep=True)
         if not raw or len(raw) > _MAX_JSONLD_BYTES:
             continue
@@ -101,9 +130,26 @@ def read_jsonld(tree: LexborHTMLParser) -> list[dict[str, Any]]:
     return objects
 
 
+def _jsonld_scripts(tree: LexborHTMLParser, inventory: Inventory) -> list[LexborNode]:
+    """``tree.css('script[type="application/ld+json"]')``, read from the walk's scripts.
+
+    Lexbor compares ``type`` ASCII-case-insensitively (HTML lists it among such attributes),
+    and its ``[type]`` also reads an ``<svg>`` script's ``xlink:type``: a script with an
+    attribute so named sends the question back to the selector.
+    """
+    scripts = []
+    for node in inventory.scripts:
+        attrs = node.attributes  # one dict: a missing key costs ``attrs.get`` an exception
+        if "xlink:type" in attrs:
+            return tree.css(_JSONLD)
+        if _ascii_lower(attrs.get("type")) == _JSONLD_TYPE:
+            scripts.append(node)
+    return scripts
+
+
 def _unwrap(raw: str) -> str:
     """The JSON of a JSON-LD block: without its CDATA or comment wrapper, blanks and a
-    trailing ';'. (Only the ends are looked at: a regex found the closer in a scan of
+    trailing ';'. (Only the ends are looked at: a regex inventory the closer in a scan of
     the whole block that cost more than parsing its JSON.)"""
     body = raw.strip()
     for opener in _JSONLD_OPENERS:

@@ -42,7 +42,8 @@ def match(rules: RuleSet | None, url: str | None) -> Rule | None:
 def transform(page: Page, rule: Rule | None) -> None:
     """Apply the rule's transforms, before cleaning sees the tree (lazy images, wrappers)."""
     if rule is not None and rule.transform and page.body is not None:
-        rule_apply.transform(page.body, rule)
+        if rule_apply.transform(page.body, rule):
+            page.inventory = None  # parse's lists of elements no longer match the tree
 
 
 def prepare(page: Page, rule: Rule | None) -> Site:
