@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from selectolax.lexbor import LexborNode
 
@@ -247,8 +248,8 @@ def _furniture_verdict(node: LexborNode, tag: str, by_class: bool,
 def _class_verdict(node: LexborNode, tag: str, names: str,
                    sig: Signals) -> tuple[str, str] | None:
     """What a block's class/id names make it, if anything to leave out."""
-    kind = names_kind(names)
-    if kind is None and not is_drop_class(names):
+    kind, drop = _class_names(names)
+    if kind is None and not drop:
         # nothing below can fire: leaving out a figure's words never makes a drop class
         return None
     if kind == "button" and sig.text_size(node) <= _CTA_CHARS:
@@ -270,6 +271,13 @@ def _class_verdict(node: LexborNode, tag: str, names: str,
         reason = f"class/id names a non-article block ({describe(node)})"
         return class_kind(names) or "other", reason
     return None
+
+
+@lru_cache(maxsize=4096)
+def _class_names(names: str) -> tuple[str | None, bool]:
+    """``names_kind`` and ``is_drop_class`` of a class/id string: one cache look-up for
+    the blocks (most of them) whose names make them nothing."""
+    return names_kind(names), is_drop_class(names)
 
 
 def _in_figure(node: LexborNode) -> bool:
@@ -331,7 +339,10 @@ def _is_title(page: Page, text: str) -> bool:
 def _link_lists(root: LexborNode, root_chars: int, sig: Signals, budget: Budget
                 ) -> list[Found]:
     found = []
-    for node in root.css(_LINKY_TAGS):
+    nodes = root.css(_LINKY_TAGS)
+    for node in reversed(nodes):  # sized inside out: a parent adds up its children's sizes
+        sig.text_size(node)
+    for node in nodes:
         budget.tick("classify")  # link_chars walks the whole subtree: deep pages cost
         chars = sig.text_size(node)
         if not chars or chars > _MAX_SHARE * root_chars:

@@ -8,7 +8,8 @@ grows with the block's length, so a long paragraph of an article *about* donatio
 its place while a short "Donate now" box goes.
 
 The walk is top-down and pruned by text: a block none of whose words is a cue cannot hold
-a block that has one, so most of an article is never looked at twice.
+a block that has one, nor can a block without a cue word or phrase of the lexicon, so most
+of an article is never looked at twice.
 """
 
 from __future__ import annotations
@@ -106,7 +107,7 @@ class Evidence:
 
     def best(self) -> tuple[str, float] | None:
         """The kind with the highest score among those with a firm signal."""
-        firm = sorted(kind for kind in self.scores if kind in self.firm)
+        firm = sorted(self.firm)  # (every firm kind has a score)
         if not firm:
             return None  # common words alone never make a block boilerplate
         kind = max(firm, key=self.scores.__getitem__)
@@ -185,7 +186,14 @@ def _visit(node: LexborNode, scan: _Scan) -> tuple[tuple[str, str] | None, bool]
     if tested is True:
         return None, True
     norm, words = tested
-    return _judge(node, raw, norm, words, scan), True
+    evidence = Evidence()
+    _cue_words(evidence, norm, words)
+    if not evidence.scores:
+        # No cue word or phrase: nor has a block inside, whose words are a run of these
+        # (its text is part of this one). Nothing to judge here or below.
+        scan.tested[raw] = False
+        return None, False
+    return _judge(node, raw, norm, words, evidence, scan), True
 
 
 def _pretest(raw: str) -> tuple[str, list[str]] | bool:
@@ -221,12 +229,9 @@ def _children(node: LexborNode) -> list[LexborNode]:
     return [child for child in node.iter() if child.tag_id in _BLOCK_IDS]
 
 
-def _judge(node: LexborNode, raw: str, norm: str, words: list[str],
+def _judge(node: LexborNode, raw: str, norm: str, words: list[str], evidence: Evidence,
            scan: _Scan) -> tuple[str, str] | None:
-    evidence = Evidence()
-    _cue_words(evidence, norm, words)
-    if not evidence.scores:
-        return None
+    """The verdict on a block with cue words (``evidence``): the other signals added."""
     need = _threshold(len(words), node.tag)
     _lead(evidence, node, norm, words)
     kind_by_class = class_kind(class_and_id(node).strip())
@@ -271,10 +276,10 @@ def _firm_count(evidence: Evidence, kind: str) -> int:
 
 
 def _cue_words(evidence: Evidence, norm: str, words: list[str]) -> None:
-    """Add the cue words and phrases of the block, each once."""
+    """Add the cue words and phrases of the block, each once (a word is looked at once,
+    a phrase is listed under one of its words only)."""
     present = sorted(LEXICON.cue_words.intersection(words))  # sorted: same reason every run
     padded = f" {norm} "
-    seen: set[tuple[str, str]] = set()
     cue_words = 0
     line = len(words) <= _CUE_LINE_WORDS  # only a short line needs its cue words counted
     for word in present:
@@ -282,16 +287,13 @@ def _cue_words(evidence: Evidence, norm: str, words: list[str]) -> None:
         if cues and line:
             cue_words += words.count(word)
         for kind, weight in cues:
-            if (kind, word) not in seen:
-                seen.add((kind, word))
-                evidence.add(kind, weight, f"word '{word}'", firm=False)
+            evidence.add(kind, weight, f"word '{word}'", firm=False)
         for phrase, kind, weight in LEXICON.phrases.get(word, ()):
-            if f" {phrase} " in padded and (kind, phrase) not in seen:
-                seen.add((kind, phrase))
+            if f" {phrase} " in padded:
                 firm = weight > 1 and (kind not in _PROMPT_KINDS or _is_prompt(padded, phrase,
                                                                                len(words)))
                 evidence.add(kind, weight, f"phrase '{phrase}'", firm=firm)
-    if len(words) <= _CUE_LINE_WORDS and cue_words * 2 >= len(words) and evidence.weak:
+    if line and cue_words * 2 >= len(words) and evidence.weak:
         # "Donate", "Newsletter abonnieren": a line of nothing but cue words is a button
         kind = max(sorted(evidence.weak), key=evidence.weak.__getitem__)
         evidence.add(kind, 0.0, "a short line of cue words")

@@ -285,11 +285,14 @@ class Lexicon:
         weighted += [(p, kind, 1) for p, kind, _ in _flat(self.lead) if " " in p]
         singles: dict[str, list[tuple[str, int]]] = {}
         multi: list[tuple[str, str, int]] = []
+        # One weight per word and kind, the first listed (strong before weak), as ``_by_key``
+        # keeps one per phrase and kind: the detector adds each cue once without keeping
+        # track of what it added.
         for phrase, kind, weight in weighted:
             if " " in phrase:
                 multi.append((phrase, kind, weight))
-            else:
-                singles.setdefault(phrase, []).append((kind, weight))
+            elif all(kind != known for known, _ in singles.setdefault(phrase, [])):
+                singles[phrase].append((kind, weight))
         self.words = MappingProxyType({w: tuple(v) for w, v in singles.items()})
         # Phrases are found by their longest word ("for the full story" by "story"): a
         # rare word lets the pre-test skip most paragraphs, "for" would let all through.
