@@ -8,19 +8,20 @@ are candidates weighed by the text under them, not answers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from operator import attrgetter
+from typing import TypeVar
 
 from selectolax.lexbor import LexborNode
 
 from ..options import Options
 from .gather import STRONG, gather, scored
-from .measure import contains, nonspace, walk_up
+from .measure import DOCUMENT_ID, contains, nonspace, tag_id, walk_up
 from .page import Page
 from .patterns import ARTICLE_TYPES, FURNITURE_TAGS
 from .siblings import excluded_siblings, twin_sections
-from .signals import NodeStat, Signals
+from .signals import Link, NodeStat, Signals
 from .standfirst import standfirst
 
 _TOP_N = 5  # candidates compared closely (twice as many get their final score)
@@ -41,6 +42,11 @@ _LEAD_TEXT_CHARS = 600  # a container of the lead figure holds little else
 _ARTICLE_BODY_SPELLINGS = ("articleBody", "articlebody")
 _SCORE = attrgetter("score")  # a sort key in C, not a lambda call per stat
 _DEPTH = attrgetter("depth")  # deeper containers are measured first (``_rank``)
+_FURNITURE_IDS = frozenset(tag_id(tag) for tag in FURNITURE_TAGS)
+_LANDMARK_IDS = frozenset(tag_id(tag) for tag in ("main", "article"))
+_ABOVE_BODY = frozenset((tag_id("html"), DOCUMENT_ID))
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +157,7 @@ def lead_figure(root: LexborNode) -> LexborNode | None:
                 return sibling
             if sibling.is_element_node:
                 found = sibling.css_first("figure")
-                if found is not None and len(sibling.text()) < _LEAD_TEXT_CHARS:
+                if found is not None and len(sibling.text_lexbor()) < _LEAD_TEXT_CHARS:
                     return found
                 steps += 1
             sibling = sibling.prev
@@ -223,7 +229,7 @@ def _rank(sig: Signals) -> tuple[list[NodeStat], list[NodeStat]]:
     furniture: dict[int, bool] = {}  # the candidates share their ancestors
     ordered = sorted(sig.stats.values(), key=_SCORE, reverse=True)
     for stat in ordered:
-        if not _in_furniture(stat.node, furniture):
+        if not _in_furniture(stat.node, sig, furniture):
             best.append(stat)
             if len(best) == _TOP_N * 2:
                 break
@@ -253,7 +259,7 @@ def _is_strong(root: LexborNode, floor: float, sig: Signals) -> Callable[[NodeSt
     furniture: dict[int, bool] = {}
 
     def strong(stat: NodeStat) -> bool:
-        return (not _in_furniture(stat.node, furniture)
+        return (not _in_furniture(stat.node, sig, furniture)
                 and _finish(stat, sig).score >= floor
                 and _ancestry_factor(stat.node, sig) >= ancestry)
     return strong
@@ -281,23 +287,62 @@ def text_density(node: LexborNode, sig: Signals) -> float:
 def _ancestry_factor(node: LexborNode, sig: Signals) -> float:
     # Content inside a comments section, sidebar or footer loses to content that is not:
     # Readability removes such branches outright, which loses forum posts.
-    def aside(parent: LexborNode, tag: str) -> float | None:
-        return 0.5 if tag in ("aside", "footer", "nav") or sig.weight(parent) < 0 else None
-    return walk_up(node.parent, sig.below, aside, 1.0)
+    def aside(parent: LexborNode, tid: int) -> float | None:
+        return 0.5 if tid in _FURNITURE_IDS or sig.weight(parent) < 0 else None
+    link = sig.links.get(node.mem_id)
+    if link is None:
+        return _walk_up(node.parent, sig, sig.below, aside, 1.0)
+    return _walk_links(link[3], sig.below, aside, 1.0)
 
 
-def _in_furniture(node: LexborNode, known: dict[int, bool]) -> bool:
+def _in_furniture(node: LexborNode, sig: Signals, known: dict[int, bool]) -> bool:
     """True when ``node`` or an ancestor below the nearest <main>/<article> is a nav,
     aside or footer."""
-    return walk_up(node, known, _furniture_tag, False)
+    return _walk_up(node, sig, known, _furniture_tag, False)
 
 
-def _furniture_tag(node: LexborNode, tag: str) -> bool | None:
-    if tag in FURNITURE_TAGS:
+def _furniture_tag(node: LexborNode, tid: int) -> bool | None:
+    if tid in _FURNITURE_IDS:
         return True
-    if tag in ("main", "article"):  # an unclosed <aside> above <main> is a markup slip
+    if tid in _LANDMARK_IDS:  # an unclosed <aside> above <main> is a markup slip
         return False
     return None
+
+
+def _walk_up(node: LexborNode | None, sig: Signals, known: dict[int, T],
+             verdict: Callable[[LexborNode, int], T | None], default: T) -> T:
+    """``measure.walk_up`` with a verdict by tag id, through the links of signals
+    (``_walk_links``) when ``node`` is a scored container or one's ancestor."""
+    link = sig.links.get(node.mem_id) if node is not None else None
+    if link is None:
+        return walk_up(node, known, lambda current, _: verdict(current, current.tag_id),
+                       default)
+    return _walk_links(link, known, verdict, default)
+
+
+def _walk_links(link: Link | None, known: dict[int, T],
+                verdict: Callable[[LexborNode, int], T | None], default: T) -> T:
+    """``measure.walk_up`` from the node of ``link``: the same answers and the same
+    ``known``, with no Lexbor call per step (a link holds the node's parent and tag id)."""
+    path = []
+    found = default
+    while link is not None:
+        key, tid, node, up, _ = link
+        cached = known.get(key)
+        if cached is not None:
+            found = cached
+            break
+        if up is None:  # <body>, the top of every chain
+            break
+        path.append(key)
+        said = verdict(node, tid)
+        if said is not None:
+            found = said
+            break
+        link = up
+    for key in path:
+        known[key] = found
+    return found
 
 
 def _shared_ancestor(top: NodeStat, ranked: list[NodeStat], sig: Signals,
@@ -352,10 +397,13 @@ def _semantic(page: Page, top: NodeStat, sig: Signals, reasons: list[str]) -> No
     body = page.body
     if body is None:
         return top
-    # One case-insensitive test instead of two exact ones (each is a pass over the page),
-    # the two spellings picked out of its matches.
-    marked = [node for node in body.css('[itemprop="articlebody" i]')
-              if node.attrs.get("itemprop") in _ARTICLE_BODY_SPELLINGS]
+    # Only a marker on the container, in it or above it can decide (and most pages have
+    # none): the whole page is searched, to know the marker is its only one, once one is.
+    if not _article_bodies(top.node) and not any(
+            node.attributes.get("itemprop") in _ARTICLE_BODY_SPELLINGS
+            for node in _ancestors(top.node, sig)):
+        return top
+    marked = _article_bodies(body)
     if len(marked) != 1:
         return top
     node = marked[0]
@@ -365,6 +413,28 @@ def _semantic(page: Page, top: NodeStat, sig: Signals, reasons: list[str]) -> No
         reasons.append(_ARTICLE_BODY)
         return sig.stats.get(node.mem_id) or NodeStat(node, top.score, 0)
     return top
+
+
+def _article_bodies(root: LexborNode) -> list[LexborNode]:
+    """The elements marked itemprop=articleBody in ``root`` (``root`` included)."""
+    # One case-insensitive test instead of two exact ones (each is a pass over the page),
+    # the two spellings picked out of its matches.
+    return [node for node in root.css('[itemprop="articlebody" i]')
+            if node.attrs.get("itemprop") in _ARTICLE_BODY_SPELLINGS]
+
+
+def _ancestors(node: LexborNode, sig: Signals) -> Iterator[LexborNode]:
+    """The ancestors of ``node`` up to <body> (included), by the links of signals when
+    ``node`` has one."""
+    link = sig.links.get(node.mem_id)
+    if link is not None:
+        while (link := link[3]) is not None:
+            yield link[2]
+        return
+    parent = node.parent
+    while parent is not None and parent.tag_id not in _ABOVE_BODY:
+        yield parent
+        parent = parent.parent
 
 
 def _confidence(root: LexborNode, body: LexborNode | None, sig: Signals) -> float:

@@ -26,10 +26,10 @@ def gather(root: LexborNode, scored: Iterable[NodeStat],
            is_strong: Callable[[NodeStat], bool], sig: Signals) -> LexborNode | None:
     """The ancestor of ``root`` that takes in the strong blocks beside it, or None.
 
-    ``scored`` are the containers that may score ``STRONG`` × the top score, best first;
-    ``is_strong`` tells those that do and read as content (not furniture, not under a
-    comments section): it costs a text measure, so it is asked only about blocks beside
-    the root.
+    ``scored`` are the containers of ``sig.stats`` that may score ``STRONG`` × the top
+    score, best first; ``is_strong`` tells those that do and read as content (not
+    furniture, not under a comments section): it costs a text measure, so it is asked only
+    about blocks beside the root.
     """
     base = sig.good_chars(root)
     if base <= 0:
@@ -91,22 +91,24 @@ def _added(scored: Iterable[NodeStat], is_strong: Callable[[NodeStat], bool],
     that level is. None when there are none."""
     beside: list[tuple[list[int], int, int]] = []  # (path up to the chain, level, prose)
     strong: set[int] = set()
+    links = sig.links
     for stat in scored:
-        node = stat.node
-        if node.mem_id in levels:  # the root or one of its ancestors
+        key = stat.node.mem_id
+        if key in levels:  # the root or one of its ancestors
             continue
         path = []
-        parent = node.parent
-        while parent is not None and parent.mem_id not in levels:
-            path.append(parent.mem_id)
-            parent = parent.parent
+        # up through the links of signals (a scored container has one): no Lexbor calls
+        parent = links[key][3]
+        while parent is not None and parent[0] not in levels:
+            path.append(parent[0])
+            parent = parent[3]
         # in the root (level 0), or beyond the ancestors the root may climb to
-        if parent is None or levels[parent.mem_id] == 0 or not is_strong(stat):
+        if parent is None or levels[parent[0]] == 0 or not is_strong(stat):
             continue
-        strong.add(node.mem_id)
-        chars = sig.good_chars(node)
+        strong.add(key)
+        chars = sig.good_chars(stat.node)
         if abs(chars - base) > _COPY * base:  # not the same text again (another layout)
-            beside.append((path, levels[parent.mem_id], chars))
+            beside.append((path, levels[parent[0]], chars))
     added = [0] * depth
     for path, level, chars in beside:
         if strong.isdisjoint(path):  # a strong block inside another counts once

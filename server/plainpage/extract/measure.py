@@ -90,14 +90,17 @@ def nonspace(text: str) -> int:
 
 def text_size(node: LexborNode) -> int:
     """Non-whitespace characters of the text under ``node``."""
-    return nonspace(node.text())
+    # For an element, Lexbor's own text content is the same string as ``text()`` and up to
+    # a quarter cheaper on the small elements measured most (no argument parsing, no
+    # Python text container). The ``text_lexbor()`` calls elsewhere refer here.
+    return nonspace(node.text_lexbor() if node.is_element_node else node.text())
 
 
 def link_chars(node: LexborNode) -> int:
     """Non-whitespace characters of link text under ``node`` (card-sized links excepted)."""
     total = 0
     for link in find_tags(node, _A):
-        size = nonspace(link.text())
+        size = nonspace(link.text_lexbor())  # an element's text(), cheaper (text_size)
         if size < CARD_LINK_CHARS:
             total += size
     return total

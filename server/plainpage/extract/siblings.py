@@ -29,14 +29,17 @@ def twin_sections(top: NodeStat, sig: Signals) -> tuple[LexborNode, frozenset[in
             return None
         classes = node.attrs.get("class")
         if classes:
-            twins = {node.mem_id}
+            key, tag = node.mem_id, node.tag  # read once, not per child
+            twins = {key}
             others = []
             for child in parent.iter():
-                if (child.mem_id != node.mem_id and child.tag == node.tag
-                        and child.attrs.get("class") == classes
+                child_key = child.mem_id
+                if child_key == key:
+                    continue
+                if (child.tag == tag and child.attrs.get("class") == classes
                         and sig.good_chars(child) >= _TWIN_MIN_CHARS):
-                    twins.add(child.mem_id)
-                elif child.mem_id != node.mem_id:
+                    twins.add(child_key)
+                else:
                     others.append(child)
             if len(twins) > 1:
                 return parent, frozenset(child.mem_id for child in others
@@ -54,13 +57,15 @@ def excluded_siblings(top: NodeStat, sig: Signals) -> frozenset[int] | None:
     threshold = max(10.0, top.score * _SIBLING_SHARE)
     keep_any = False
     exclude = set()
+    key = top.node.mem_id
     for child in parent.iter():
-        if child.mem_id == top.node.mem_id:
+        child_key = child.mem_id
+        if child_key == key:
             continue
         if _is_content(child, sig, threshold):
             keep_any = True
         else:
-            exclude.add(child.mem_id)
+            exclude.add(child_key)
     return frozenset(exclude) if keep_any else None
 
 
@@ -70,7 +75,7 @@ def _is_content(node: LexborNode, sig: Signals, threshold: float) -> bool:
         return True
     if node.tag != "p":
         return False
-    text = " ".join(node.text().split())
+    text = " ".join(node.text_lexbor().split())  # a <p>: its text(), cheaper
     if not text:
         return False
     density = link_density(node)

@@ -12,7 +12,7 @@ from typing import Any
 from selectolax.lexbor import LexborNode
 
 from ..options import Options
-from .measure import CARD_LINK_CHARS, DOCUMENT_ID, nonspace, tag_id
+from .measure import CARD_LINK_CHARS, DOCUMENT_ID, nonspace, tag_id, text_size
 from .page import Page
 from .patterns import COMMAS, class_weight
 from .selectors import names_of
@@ -97,7 +97,9 @@ class Unit:
 class Signals:
     """Units in document order and the scored containers above them."""
 
-    units: list[Unit] = field(default_factory=list)
+    #: Each unit's fields (as ``Unit`` names them) in document order: tuples cost a tenth
+    #: of the objects, and later stages read only the stats (``units`` builds objects).
+    unit_rows: list[tuple[LexborNode, int, int, int, float]] = field(default_factory=list)
     stats: dict[int, NodeStat] = field(default_factory=dict)
     #: For every ancestor of a unit: [text chars of the units below it, the part of those
     #: not inside a nav/aside/footer below it, the part not inside those nor inside a
@@ -113,6 +115,14 @@ class Signals:
     weights: dict[int, int] = field(default_factory=dict)
     #: The candidates stage's ancestry factor of the children of a node, by its mem_id.
     below: dict[int, float] = field(default_factory=dict)
+    #: The link (``Link``) of every scored container and of every ancestor of one: later
+    #: stages walk up through these without a Lexbor call per step.
+    links: dict[int, Link] = field(default_factory=dict)
+
+    @property
+    def units(self) -> list[Unit]:
+        """The text units in document order."""
+        return [Unit(*row) for row in self.unit_rows]
 
     def good_chars(self, node: LexborNode, plain: bool = False) -> int:
         """Non-link unit text under ``node``, furniture (nav, aside, footer) left out, and
@@ -137,10 +147,11 @@ class Signals:
                 child_key = child.mem_id
                 known = sizes.get(child_key)
                 if known is None:
-                    known = sizes[child_key] = nonspace(child.text())
+                    known = sizes[child_key] = (
+                        nonspace(child.text_lexbor()) if child.is_element_node else 0)
                 size += known
         else:
-            size = nonspace(node.text())
+            size = text_size(node)
         sizes[key] = size
         parent = node.parent
         if parent is not None:
@@ -181,7 +192,7 @@ def compute(page: Page, options: Options) -> Signals:
             if len(text) >= _MIN_UNIT_CHARS:
                 direct.append((node, text))
         elif tid in _DEEP_UNITS:
-            text = node.text()
+            text = node.text_lexbor()  # ``text()`` of an element, cheaper (measure.text_size)
             if len(text) >= _MIN_UNIT_CHARS and (chars := nonspace(text)) >= _MIN_UNIT_CHARS:
                 _add_unit(sig, node, text, chars, True, paths)
     for node, text in direct:
@@ -189,6 +200,7 @@ def compute(page: Page, options: Options) -> Signals:
             _add_unit(sig, node, text, chars, False, paths)
     _add_sums(sig, paths.starts)
     _total_mass(sig, paths.chains)
+    sig.links = paths.chains
     return sig
 
 
@@ -219,7 +231,7 @@ def _link_chars(node: LexborNode, paths: _Paths) -> int:
     for sub in node.traverse():
         steps += 1
         if sub.tag_id == _A:
-            size = nonspace(sub.text())
+            size = nonspace(sub.text_lexbor())  # ``text()``, cheaper (measure.text_size)
             if size < CARD_LINK_CHARS:
                 total += size
     paths.link_steps -= steps
@@ -235,10 +247,10 @@ def _add_unit(sig: Signals, node: LexborNode, text: str, chars: int, deep: bool,
               paths: _Paths) -> None:
     links = _link_chars(node, paths) if deep else 0
     commas = text.count(",") if text.isascii() else _commas(text)
-    score = 1 + commas + min(chars // 100, 3)
+    score = 1 + commas + (chars // 100 if chars < 300 else 3)  # min(…, 3) without the call
     if links:
         score *= max(0.0, 1 - links / chars)
-    sig.units.append(Unit(node, chars, links, commas, score))
+    sig.unit_rows.append((node, chars, links, commas, score))
     sig.total_chars += chars - links
     # A direct-text unit is itself a container: it takes the full score first.
     start = node if not deep else node.parent
@@ -303,7 +315,10 @@ def _start(sig: Signals, chain: Link) -> _Start:
         key, tid, current, level, depth = level
         stat = stats.get(key)
         if stat is None:
-            stat = stats[key] = _new_stat(current, tid, depth)
+            weight = class_weight(names_of(current.attributes).strip())  # node_weight
+            # positional arguments: a dataclass call with keywords costs twice as much
+            stat = stats[key] = NodeStat(current, _TAG_BONUS.get(tid, 0.0) + weight, weight,
+                                         0, 0, False, depth)
         # A comments section, sidebar or footer keeps its score to itself, so that its
         # text does not lift the page container above the article.
         steps.append((stat, divisor, stat.weight < 0 or tid in _FURNITURE))
@@ -352,8 +367,3 @@ def _total_mass(sig: Signals, chains: dict[int, Link]) -> None:
             parent[1] += free
             parent[2] += plain
 
-
-def _new_stat(node: LexborNode, tid: int, depth: int) -> NodeStat:
-    weight = class_weight(names_of(node.attributes).strip())  # node_weight, inlined
-    # positional arguments: a dataclass call with keywords costs twice as much
-    return NodeStat(node, _TAG_BONUS.get(tid, 0.0) + weight, weight, 0, 0, False, depth)
