@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import plainpage
 from plainpage.extract import metadata, parse
-from plainpage.extract.metadata import dates
+from plainpage.extract.metadata import dates, sources
 from plainpage.extract.page import Metadata
 from plainpage.options import Options
 
@@ -27,6 +27,27 @@ def page_with(head: str = "", body: str = "<p>Text.</p>", html_attrs: str = "") 
 
 def jsonld(data: object) -> str:
     return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+# --- sources ---------------------------------------------------------------------------
+
+def test_meta_names_are_split_and_dublin_core_is_spelt_one_way():
+    raw = {"og:title": "T"}
+    assert sources.normal_meta(raw) is raw  # nothing to rename: the dict itself
+    assert sources.normal_meta({"og:title": "T", "DC:Title": "D"}) == {
+        "og:title": "T", "DC:Title": "D"}  # names are lower-cased by parse, not here
+    assert sources.normal_meta({"og:title twitter:title": "T", "dc:creator": "C"}) == {
+        "og:title": "T", "twitter:title": "T", "dc.creator": "C"}
+    assert sources.normal_meta({"a": "1", "dcterms:modified": "M"}) == {
+        "a": "1", "dcterms.modified": "M"}
+
+
+def test_type_names_and_simplified_names_long_or_short():
+    assert sources.types_of({"@type": ["http://schema.org/NewsArticle", "schema:WebPage"]}) == {
+        "newsarticle", "webpage"}
+    long = "The Example Times " * 20  # past the cached length: computed the same way
+    assert sources.simplified(long) == "theexampletimes" * 20
+    assert sources.simplified("Example.com") == "example"
 
 
 # --- dates.normalize -------------------------------------------------------------------

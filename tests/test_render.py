@@ -408,6 +408,17 @@ def test_noscript_original_replaces_a_bare_src_preview():
         ("https://news.test/max/2000/shot.png", "Cap")]
 
 
+def test_figure_parts_are_found_at_any_depth():
+    # The figure's images (amp-img too) and its first caption, however deeply nested.
+    rendered = run('<figure><div><amp-img src="/a.jpg" alt="A"></amp-img></div>'
+                   '<div><div><figcaption>First</figcaption></div></div>'
+                   "<figcaption>Second</figcaption></figure>")
+    assert [(b.src, b.alt, b.caption) for b in rendered.blocks] == [
+        ("https://news.test/a.jpg", "A", "First")]
+    (block,) = run('<picture><span><img src="/b.jpg" alt="B"></span></picture>').blocks
+    assert (block.src, block.alt) == ("https://news.test/b.jpg", "B")
+
+
 def test_picture_source_for_narrow_screens_only_is_passed_over():
     (block,) = run('<picture><source media="(max-width: 600px)" srcset="/small.jpg">'
                    '<source srcset="/wide.jpg 1600w"><img alt="W"></picture>').blocks

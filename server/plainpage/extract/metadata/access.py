@@ -20,6 +20,7 @@ from .sources import ARTICLE_TYPES, PAGE_TYPES, types_of, with_main_entities
 _TIERS = ("free", "metered", "locked")
 _MAX_SELECTOR = 200  # a section's selector is short; a long one is not worth compiling
 _SCHEMA_PREFIX = re.compile(r"^https?://schema\.org/", re.IGNORECASE)
+_TYPE_PATH = re.compile(r"[/:#]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,4 +108,4 @@ def _locked(obj: dict[str, Any]) -> list[str]:
 def _type_name(obj: dict[str, Any]) -> str:
     raw = obj.get("@type")
     name = raw[0] if isinstance(raw, list) and raw else raw
-    return re.split(r"[/:#]", name)[-1] if isinstance(name, str) and name else "object"
+    return _TYPE_PATH.split(name)[-1] if isinstance(name, str) and name else "object"

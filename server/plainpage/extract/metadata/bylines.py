@@ -18,7 +18,7 @@ from ..page import Page
 from . import dates
 from .authors import node_byline, other_authors, role_node
 from .nearby import Around
-from .sources import clean_text, simplified
+from .sources import clean_text, short_cache, simplified
 
 _BY_PREFIX = re.compile(
     r"^(?:(?:written|posted|published|reported|text|story|words|article|post|recipe)\s+)?"
@@ -87,7 +87,9 @@ def _candidates(page: Page, meta: dict[str, str], ld: dict[str, Any], sites: set
     for key in ("dc.creator", "dcterms.creator", "author", "article:author",
                 "og:article:author", "parsely-author",
                 "sailthru.author", "byl", "citation_author"):
-        yield clean_text(meta.get(key))
+        value = meta.get(key)
+        if value:  # most pages have none of these
+            yield clean_text(value)
     yield from _from_tree(page)
     if near is not None:
         yield from _from_headline(near)
@@ -110,8 +112,11 @@ def _authors(value: Any, sites: set[str]) -> str | None:
 
 def clean_byline(value: str | None) -> str | None:
     """A person's name from a byline text: no "By", no date, no role words; None if junk."""
-    if not value:
-        return None
+    return _name_of(value) if value else None
+
+
+@short_cache  # a page cleans the same name more than once (an author alone, then joined)
+def _name_of(value: str) -> str | None:
     text = _LINKED_ADDRESS.sub("", value.strip()).lstrip(_STRIP)
     text = _BY_PREFIX.sub("", text, count=1)
     cut = _BYLINE_CUT.search(text)

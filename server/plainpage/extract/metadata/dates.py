@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from typing import Any
 
 from selectolax.lexbor import LexborNode
@@ -209,6 +210,7 @@ def _datetime(day: date, hour: int, minute: int, second: int, zone: str | None) 
     return moment.isoformat()
 
 
+@lru_cache(maxsize=64)  # pages name a handful of zones; a timezone is immutable
 def _zone(zone: str) -> timezone | None:
     if zone.upper() == "Z":
         return UTC
@@ -268,6 +270,8 @@ def _from_headline(near: Around) -> tuple[str | None, str | None]:
 
 def _first(values: Any) -> str | None:
     for value in values:
+        if value is None:  # most of the names asked for are absent
+            continue
         found = normalize(_scalar(value))
         if found is not None:
             return found

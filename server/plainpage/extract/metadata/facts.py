@@ -16,6 +16,8 @@ from .sources import clean_text, first_text
 
 _CONTAINERS = frozenset((tag_id("main"), tag_id("article")))
 _RTL_LANGS = frozenset({"ar", "he", "iw", "fa", "ur", "ps", "yi", "dv", "ckb", "sd", "ug"})
+_LOCALE = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,4})?")
+_SUBTAG = re.compile(r"[-_]")
 
 
 def language(page: Page, meta: dict[str, str], article: dict[str, Any] | None) -> str | None:
@@ -23,7 +25,7 @@ def language(page: Page, meta: dict[str, str], article: dict[str, Any] | None) -
     if page.lang:
         return page.lang
     locale = meta.get("og:locale")
-    if locale and re.fullmatch(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,4})?", locale.strip()):
+    if locale and _LOCALE.fullmatch(locale.strip()):
         return locale.strip().replace("_", "-")
     found = clean_text(meta.get("content-language") or (article or {}).get("inLanguage"))
     return found.split(",")[0].strip() if found else None
@@ -39,7 +41,7 @@ def direction(page: Page, lang: str | None) -> str | None:
     found = _container_dir(body)  # a walk: only when <body> and <html> say nothing
     if found in ("rtl", "ltr"):
         return found
-    if lang and re.split(r"[-_]", lang.lower())[0] in _RTL_LANGS:
+    if lang and _SUBTAG.split(lang.lower())[0] in _RTL_LANGS:
         return "rtl"
     return None
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from selectolax.lexbor import LexborNode
 
-from ..measure import tag_id
+from ..measure import TEXT_ID, tag_id
 from ..page import Page
 from .sources import simplified
 
@@ -33,10 +33,10 @@ _MAX_TEXT = 150
 _MAX_WORDS = _MAX_TEXT // 2  # each word and the space after it take two characters or more
 
 
-@dataclass(frozen=True, slots=True)
-class Near:
+class Near(NamedTuple):
     """One text node near the headline: its text (one line), its element, its distance
-    (1 = the first text after the headline, -1 the last before it) and the text before it."""
+    (1 = the first text after the headline, -1 the last before it) and the text before it.
+    (A named tuple: a page reads up to 26 of them, and a frozen dataclass costs 4× more.)"""
 
     text: str
     element: LexborNode
@@ -100,30 +100,39 @@ def _collect(nodes: Iterator[LexborNode], limit: int,
         # Split no further than a short text can reach: more words than that cannot fit in
         # _MAX_TEXT characters (the texts after a headline are often whole paragraphs).
         words = raw.split(None, _MAX_WORDS)
-        if len(words) > _MAX_WORDS or node.parent is None:
+        if len(words) > _MAX_WORDS:
+            continue
+        parent = node.parent
+        if parent is None:
             continue
         text = " ".join(words)
         if len(text) <= _MAX_TEXT:
-            found.append((text, node.parent, sign * count))
+            found.append((text, parent, sign * count))
     return found
 
 
+# The walks below read each node's ``tag_id`` once and each neighbour once: every
+# ``next``/``child``/``prev`` read builds a new node object.
 def _forward(start: LexborNode) -> Iterator[LexborNode]:
     """Text nodes after ``start``'s subtree, in document order."""
     node = _after(start)
     while node is not None:
-        if node.is_text_node:
+        tid = node.tag_id
+        if tid == TEXT_ID:
             yield node
-        if node.is_element_node and node.tag_id not in _UNSHOWN and node.child is not None:
-            node = node.child
-        else:
-            node = _after(node)
+        elif tid not in _UNSHOWN:  # only elements have children
+            child = node.child
+            if child is not None:
+                node = child
+                continue
+        node = _after(node)
 
 
 def _after(node: LexborNode) -> LexborNode | None:
     while node is not None:
-        if node.next is not None:
-            return node.next
+        following = node.next
+        if following is not None:
+            return following
         node = node.parent
         if node is not None and node.tag_id in _TOP:
             return None
@@ -134,17 +143,22 @@ def _backward(start: LexborNode) -> Iterator[LexborNode]:
     """Text nodes before ``start``, nearest first (reverse document order)."""
     node: LexborNode | None = start
     while node is not None:
-        if node.prev is not None:
-            node = node.prev
-            while (node.is_element_node and node.tag_id not in _UNSHOWN
-                   and node.last_child is not None):
-                node = node.last_child
-            if node.is_text_node:
-                yield node
+        before = node.prev
+        if before is None:
+            node = node.parent
+            if node is None or node.tag_id in _TOP:
+                return
             continue
-        node = node.parent
-        if node is None or node.tag_id in _TOP:
-            return
+        node = before
+        tid = node.tag_id
+        while tid != TEXT_ID and tid not in _UNSHOWN:  # the last text inside an element
+            last = node.last_child
+            if last is None:
+                break
+            node = last
+            tid = node.tag_id
+        if tid == TEXT_ID:
+            yield node
 
 
 class Around:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
+from collections.abc import Callable
+from functools import lru_cache, wraps
+from typing import Any, TypeVar
 
 ARTICLE_TYPES = frozenset({
     "article", "newsarticle", "blogposting", "report", "scholarlyarticle", "techarticle",
@@ -26,13 +28,32 @@ PAGE_TYPES = frozenset({
     "collectionpage", "contactpage", "searchresultspage", "checkoutpage", "realestatelisting",
 })
 _NOT_ALNUM = re.compile(r"[\W_]+")
+_TYPE_PATH = re.compile(r"[/:#]")
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.IGNORECASE)
+_CACHED_CHARS = 200
+T = TypeVar("T")
+
+
+def short_cache(fn: Callable[[str], T]) -> Callable[[str], T]:
+    """``fn`` with an LRU cache for short arguments (names, titles, type names: a page
+    asks about the same few several times); a longer one is computed each time, so the
+    cache never holds a page's text."""
+    cached = lru_cache(maxsize=1024)(fn)
+
+    @wraps(fn)
+    def call(text: str) -> T:
+        return cached(text) if len(text) <= _CACHED_CHARS else fn(text)
+    call.cache_clear = cached.cache_clear  # type: ignore[attr-defined]  # tests, benchmarks
+    return call
 
 
 def normal_meta(raw: dict[str, str]) -> dict[str, str]:
     """Meta names split on spaces (``property="og:title twitter:title"``) and Dublin Core
     spelt one way (``DC.title``, ``dc:title`` → ``dc.title``); the first value still wins."""
-    if not any(" " in key or key.startswith("dc") for key in raw):
+    # Scans of the joined names instead of a generator over them; the parser never leaves
+    # a NUL in an attribute, so "\0dc" is only ever a name's start.
+    names = "\0".join(raw)
+    if " " not in names and "\0dc" not in names and not names.startswith("dc"):
         return raw  # the common case: nothing to rename, and the dict is only read
     out: dict[str, str] = {}
     for key, value in raw.items():
@@ -48,8 +69,14 @@ def types_of(obj: dict[str, Any]) -> set[str]:
     """A JSON-LD object's @type names, lower-cased and without their vocabulary prefix."""
     raw = obj.get("@type")
     names = raw if isinstance(raw, list) else [raw]
-    # "schema:NewsArticle" and "http://schema.org/NewsArticle" name the same type.
-    return {re.split(r"[/:#]", n)[-1].lower() for n in names if isinstance(n, str)}
+    return {type_name(n) for n in names if isinstance(n, str)}
+
+
+@short_cache
+def type_name(raw: str) -> str:
+    """One @type lower-cased, without its vocabulary prefix: "schema:NewsArticle" and
+    "http://schema.org/NewsArticle" name the same type."""
+    return _TYPE_PATH.split(raw)[-1].lower()
 
 
 def main_object(objects: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, bool]:
@@ -115,6 +142,7 @@ def first_text(*values: Any) -> str | None:
     return None
 
 
+@short_cache
 def simplified(text: str) -> str:
     """``text`` reduced to lower-case letters and digits, for comparing names."""
     return _NOT_ALNUM.sub("", text.lower()).removesuffix("com")

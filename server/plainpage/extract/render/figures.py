@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from selectolax.lexbor import LexborNode
 
+from ..measure import tag_id
 from . import blocks, media
 
 if TYPE_CHECKING:
@@ -21,6 +22,8 @@ __all__ = ["figure", "img", "noscript", "picture"]
 Found = tuple[str, str, str]  # (src, alt, size attributes)
 
 _NOSCRIPT_PROSE = 200  # characters; the same line clean draws for keeping a <noscript>
+_IMG, _FIGCAPTION = tag_id("img"), tag_id("figcaption")
+_MAX_STATIC_ID = 4096  # Lexbor's own tag ids are small; a custom element's is per document
 
 
 def figure(w: Walker, node: LexborNode) -> None:
@@ -29,7 +32,7 @@ def figure(w: Walker, node: LexborNode) -> None:
     if not found:
         _without_image(w, node)
         return
-    caption_node = node.css_first("figcaption")
+    caption_node = next((sub for sub in node.traverse() if sub.tag_id == _FIGCAPTION), None)
     caption = w.capture(caption_node) if caption_node is not None else None
     last = len(found) - 1
     for i, (src, alt, size) in enumerate(found):  # a gallery: the caption goes last
@@ -44,7 +47,7 @@ def _images(w: Walker, node: LexborNode) -> list[Found]:
     fallback: list[Found] = []
     seen: set[str] = set()
     lazy = False
-    for image in node.css("img, amp-img"):
+    for image in _image_nodes(node, amp=True):
         if w.drops and image.mem_id in w.drops:
             continue
         attrs = image.attributes
@@ -57,6 +60,18 @@ def _images(w: Walker, node: LexborNode) -> list[Found]:
             (fallback if ptag == "noscript" else shown).append(entry)
             lazy = lazy or (ptag != "noscript" and media.names_lazy_source(attrs))
     return shown if lazy or not fallback else fallback
+
+
+def _image_nodes(node: LexborNode, amp: bool = False) -> list[LexborNode]:
+    """``node.css("img")`` (with ``amp``: ``"img, amp-img"``) by a walk: on a figure-sized
+    subtree it costs a fraction of a css() call, which parses its selector anew each time.
+    (The figure walks below stand for css_first/css the same way.)"""
+    found = []
+    for sub in node.traverse():
+        tid = sub.tag_id
+        if tid == _IMG or (amp and tid > _MAX_STATIC_ID and sub.tag == "amp-img"):
+            found.append(sub)
+    return found
 
 
 def _without_image(w: Walker, node: LexborNode) -> None:
@@ -92,8 +107,8 @@ def img(w: Walker, node: LexborNode) -> None:
 def picture(w: Walker, node: LexborNode) -> None:
     if not w.images:
         return
-    image = node.css_first("img")
-    attrs = image.attributes if image is not None else {}
+    images = _image_nodes(node)
+    attrs = images[0].attributes if images else {}
     src = media.source(attrs, w.urls, node)
     if src and not media.tiny(attrs):
         _place(w, src, attrs)
@@ -123,7 +138,7 @@ def noscript(w: Walker, node: LexborNode) -> None:
         return
     if not w.images:
         return
-    images = node.css("img")
+    images = _image_nodes(node)
     if w.out is w.fig_out and len(w.out) == w.fig_len and not w.para.has_text:
         # The image just before is the script's copy of this one. Unless it named its
         # real source (data-src, srcset), it may be a blurred preview: the noscript

@@ -37,7 +37,8 @@ def source(attrs: dict[str, str | None], urls: Urls,
             if url:
                 return url
     for name in _SRCSETS:  # the largest candidate beats the default-sized src
-        url = urls.image(largest(attrs.get(name)))
+        value = attrs.get(name)
+        url = urls.image(largest(value)) if value else None
         if url:
             return url
     src = attrs.get("src")
@@ -126,8 +127,10 @@ def _dimension(value: str | None) -> int | None:
 def tiny(attrs: dict[str, str | None]) -> bool:
     """A tracking pixel or spacer: declared 1 or 2 px in either dimension, or 0 in every
     dimension it declares (a lone ``height="0"`` beside a real width means "auto")."""
-    sizes = [_dimension(attrs.get(name)) for name in ("width", "height")]
-    declared = [size for size in sizes if size is not None]
+    width, height = attrs.get("width"), attrs.get("height")
+    if not (width or height):
+        return False  # nothing declared (most images)
+    declared = [size for size in (_dimension(width), _dimension(height)) if size is not None]
     return any(0 < size <= 2 for size in declared) or (bool(declared) and not any(declared))
 
 
