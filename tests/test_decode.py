@@ -7,7 +7,7 @@ import random
 import pytest
 
 from plainpage.errors import InputError, NotHTML
-from plainpage.extract.decode import resolve_label, to_text
+from plainpage.extract.decode import decode, resolve_label, to_text
 
 RUSSIAN = "Съешь же ещё этих мягких французских булок, да выпей чаю. " * 4
 
@@ -31,6 +31,17 @@ def test_str_lone_surrogates_become_replacement_characters() -> None:
 
 def test_str_surrogate_pair_is_joined_into_its_character() -> None:
     assert to_text("<p>é \ud83d\ude00</p>") == "<p>é 😀</p>"
+
+
+@pytest.mark.parametrize("text", ["<p>plain</p>", "<p>a\x00b</p>", "<p>Grüße, 世界</p>",
+                                  "<p>x\x00ж\U0001f600</p>", "", "<p>x\ud800</p>"])
+def test_utf8_bytes_when_given_are_the_text_encoded(text: str) -> None:
+    # The parser reads them instead of the text, the pre-scan counts in them.
+    decoded = decode(text)
+    assert decoded.utf8 is None or decoded.utf8 == decoded.text.encode("utf-8")
+    data = text.encode("utf-8", "replace")
+    for decoded in (decode(data), decode(b"\xef\xbb\xbf" + data)):
+        assert decoded.utf8 is None or decoded.utf8 == decoded.text.encode("utf-8")
 
 
 # -- byte-order marks -----------------------------------------------------------------------

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from plainpage import Options
 from plainpage.errors import DocumentTooComplex, InputError
-from plainpage.extract.prescan import _Scan, check, screen
+from plainpage.extract.prescan import _Scan, check, screen, tokens
 from plainpage.extract.prescan.tokens import _SKIPPED_RAW, _end_letter
 
 N = 100_000
@@ -374,6 +374,29 @@ def test_the_screen_skips_scripts_to_the_end_tag_the_tokenizer_finds() -> None:
             pairs = "\x00" + start + ("\x00" + start).join(chars)
             taken = {m[0][2] for m in re.finditer("\x00(.)(?i:\\1)", pairs, re.S)}
             assert taken == set(re.findall(_end_letter(letter), chars))
+
+
+def test_plain_tags_never_have_a_stopped_name() -> None:
+    # The scanner tells plain start tags by their first characters (tokens._name_starts):
+    # no spelling of a counted or raw-text name may pass, the common names must.
+    plain = re.compile(f"<{tokens._skips(32, raw=False, comments=False)}")
+    for name in tokens._STOPPED:
+        for spelled in (name, name.upper(), name.title(), name[:-1] + name[-1].upper()):
+            for rest in (">", "/>", " a=1>", "\t/>", ' a="x" b>'):
+                assert not plain.fullmatch(f"<{spelled}{rest}")
+    for name in ("div", "span", "p", "li", "img", "meta", "h2", "ul", "main", "noscript",
+                 "footer", "form", "template", "time", "section", "stop", "mark", "col"):
+        assert plain.fullmatch(f"<{name} class=x>")
+        assert plain.fullmatch(f"</{name}>")
+
+
+@pytest.mark.parametrize("name", sorted(SCREENED))
+def test_the_screen_counts_alike_in_utf8(name: str) -> None:
+    text = SCREENED[name] + "<p>Grüße, 世界 \U0001f600 <b>x</b></p>"
+    for mark in ("<", "</"):
+        assert screen._count(text, text.encode("utf-8"), mark) == text.count(mark)
+    budget = _Scan(text, Options()).budget
+    assert screen.provably_cheap(text, Options(), budget, text.encode("utf-8"))
 
 
 SOUP_TAGS = ("div", "span", "p", "li", "ul", "b", "i", "a", "table", "tr", "td", "select",

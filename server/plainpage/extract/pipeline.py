@@ -38,7 +38,7 @@ def run(data: str | bytes, url: str | None, options: Options,
     budget = Budget(options.time_budget)              # OverBudget once it is spent
     source = decode.decode(data, charset)             # 0. bytes → str; refuses non-HTML
     text = source.text
-    prescan.check(text, options)                      # 1. refuse documents too costly to parse
+    prescan.check(text, options, source.utf8)         # 1. refuse documents too costly to parse
     if not text.strip():
         return empty_article(url)
     page = parse.parse(text, url, source.utf8)        # 2. the one parse of the page

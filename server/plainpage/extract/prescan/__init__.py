@@ -59,12 +59,14 @@ from .model import _Scan
 __all__ = ["check"]
 
 
-def check(text: str, options: Options) -> None:
-    """Raise ``DocumentTooComplex`` if parsing ``text`` would cost far too much."""
+def check(text: str, options: Options, utf8: bytes | None = None) -> None:
+    """Raise ``DocumentTooComplex`` if parsing ``text`` would cost far too much. ``utf8``,
+    when given, is ``text`` encoded as UTF-8 (``decode.Decoded.utf8``): the screen counts
+    the '<' faster there."""
     if len(text) > options.max_input_bytes:
         raise DocumentTooComplex(
             f"refused before parsing: {len(text)} characters exceed max_input_bytes="
             f"{options.max_input_bytes}")
     scan = _Scan(text, options)
-    if not scan.provably_cheap():
+    if not scan.provably_cheap(utf8):
         scan.run()

@@ -48,9 +48,10 @@ class _Scan(_Stack):
 
     __slots__ = ()
 
-    def provably_cheap(self) -> bool:
-        """True when counts alone prove that ``run`` would accept the document (``screen``)."""
-        return screen.provably_cheap(self.text, self.opts, self.budget)
+    def provably_cheap(self, utf8: bytes | None = None) -> bool:
+        """True when counts alone prove that ``run`` would accept the document (``screen``);
+        ``utf8``: the text encoded as UTF-8, if at hand (it counts faster)."""
+        return screen.provably_cheap(self.text, self.opts, self.budget, utf8)
 
     def run(self) -> None:
         pos: int | None = 0

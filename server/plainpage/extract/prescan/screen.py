@@ -267,20 +267,33 @@ def _text_only(text: str, start: int, end: int, raw: str) -> bool:
             and _same_name(close[:-1], raw) and close[-1] in "\t\n\f\r />")
 
 
-def provably_cheap(text: str, opts: Options, budget: int) -> bool:
-    """True when the screen proves that ``_Scan.run`` would accept the document."""
+def provably_cheap(text: str, opts: Options, budget: int, utf8: bytes | None = None) -> bool:
+    """True when the screen proves that ``_Scan.run`` would accept the document. ``utf8``:
+    the text encoded as UTF-8, if at hand (see ``_count``)."""
     most = most_attributes(len(text), budget, opts)
     if most is None:
         return False
-    tags = text.count("<")
+    tags = _count(text, utf8, "<")
     screen = _Screen(text, opts, budget, most, tags, None)
-    # Counting the '</' costs twice as much as the '<': only when the '<' alone may not do.
+    # Counting the '</' costs more than the '<': only when the '<' alone may not do.
     if not screen.fits(tags):
-        screen.starts = tags - text.count("</")
+        screen.starts = tags - _count(text, utf8, "</")
         if not screen.fits(screen.starts):
             return False  # (before the scan: no count of formatting can make it fit)
     if not screen.scan():
         return False
     if screen.starts is None and not screen.fits(tags):
-        screen.starts = tags - text.count("</")
+        screen.starts = tags - _count(text, utf8, "</")
     return screen.fits(screen.starts if screen.starts is not None else tags)
+
+
+def _count(text: str, utf8: bytes | None, mark: str) -> int:
+    """How often ``mark`` (ASCII) occurs in the text: in its UTF-8 bytes when given, where
+    an ASCII byte only ever stands for its character, so the counts are equal. A single
+    byte is found there by memchr (``bytes.replace``), where ``str.count`` compares every
+    character (the '<' of a median page: 30 µs instead of 80)."""
+    if utf8 is None:
+        return text.count(mark)
+    if len(mark) == 1:
+        return len(utf8) - len(utf8.replace(mark.encode(), b""))
+    return utf8.count(mark.encode())
