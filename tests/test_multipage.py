@@ -130,6 +130,17 @@ def test_link_rel_next_may_share_the_rel_and_the_page_may_be_unaddressed() -> No
         is None
 
 
+def test_link_rel_next_is_a_word_of_the_rel_and_needs_an_href() -> None:
+    # "next" inside another word, or a "next" link without an address, is passed over.
+    links = ('<link rel="stylesheet" href="/a.css"><link rel="nextpage" href="/x">'
+             '<link rel="next"><link rel="next" href="/2024/05/long-read/2">')
+    assert plainpage.extract(page(links), URL).next_page == URL + "/2"
+    # The first link that names "next" decides, even when it does not continue the page.
+    links = ('<link rel="next" href="/2024/05/another-story">'
+             '<link rel="next" href="/2024/05/long-read/2">')
+    assert plainpage.extract(page(links), URL).next_page is None
+
+
 @pytest.mark.parametrize(("here", "there", "expected"), [
     ("https://x.com/s/2", "https://x.com/s/3", True),
     ("https://x.com/news/covid-19", "https://x.com/news/covid-19/2", True),

@@ -43,12 +43,14 @@ _PANEL = Tokens(("tab-pane", "tab-panel", "tab-content"),
                ("tabpanel", "accordion", "collapse", "faq", "answer"))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Pending:
     """A removal whose report waits for the content root (kept when it lay inside it).
 
     The node itself is gone; ``leaf`` describes it and ``parent`` still stands, so the CSS
-    path is built only for the removals that end up reported.
+    path is built only for the removals that end up reported. (Not frozen: a frozen
+    dataclass sets each field through ``object.__setattr__``, 2.5 µs a removal against
+    0.4; nothing changes one after it is made.)
     """
 
     parent: LexborNode

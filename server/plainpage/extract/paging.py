@@ -50,13 +50,19 @@ def next_page(page: Page, rule: Rule | None) -> str | None:
 
 
 def _head_links(page: Page) -> Iterator[dict[str, str | None]]:
-    """The attributes of each ``link[rel][href]`` in <head>, in order: from the links
-    ``parse``'s walk listed when the tree is still as it was parsed (no <svg> in <head>,
-    so ``[href]`` is a plain ``href``), else from the selector."""
+    """The attributes of the ``link[rel][href]``s in <head> that may be a "next" link, in
+    order: from the links ``parse``'s walk listed when the tree is still as it was parsed
+    (no <svg> in <head>, so ``[href]`` is a plain ``href``), else from the selector."""
     if page.inventory is not None:
         for node in page.inventory.links[:page.inventory.head_links]:
+            # Most are stylesheets, icons and preloads: a ``rel`` without "next" in it
+            # (needed for it to be among its words) rules a link out at the cost of one
+            # lookup, not of the dict of all its attributes.
+            rel = node.attrs.get("rel")
+            if not rel or "next" not in rel.lower():
+                continue
             attrs = node.attributes
-            if "rel" in attrs and "href" in attrs:
+            if "href" in attrs:
                 yield attrs
         return
     head = page.tree.head

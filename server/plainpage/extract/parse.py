@@ -149,7 +149,7 @@ def _jsonld_scripts(tree: LexborHTMLParser, inventory: Inventory) -> list[Lexbor
 
 def _unwrap(raw: str) -> str:
     """The JSON of a JSON-LD block: without its CDATA or comment wrapper, blanks and a
-    trailing ';'. (Only the ends are looked at: a regex inventory the closer in a scan of
+    trailing ';'. (Only the ends are looked at: a regex found the closer in a scan of
     the whole block that cost more than parsing its JSON.)"""
     body = raw.strip()
     for opener in _JSONLD_OPENERS:
