@@ -13,10 +13,6 @@ __all__ = [
     "code_span", "escape", "escape_line_start", "fence", "indent", "quote", "table",
 ]
 
-# Backslash-escape the characters that start inline syntax. "<" matters most: CommonMark
-# passes raw HTML through, so an unescaped "<img onerror=…>" in text would become markup.
-# (Seven ``in`` scans cost a tenth of one regex search over a paragraph.)
-_INLINE = ("`", "*", "_", "[", "]", "<")
 # A line starting like a block marker ("# ", "> ", "- ", "+ ", "===", "|", "~~~") would
 # change the block's type; a backslash in front keeps it a paragraph. An ordered-list
 # marker ("1. ", "2) ") is escaped at its delimiter: a backslash before a digit is literal.
@@ -26,12 +22,27 @@ _BACKTICKS = re.compile(r"`+")
 
 
 def escape(text: str) -> str:
-    """Escape inline Markdown syntax in a run of page text."""
+    """Escape inline Markdown syntax in a run of page text: a backslash before each of
+    \\ ` * _ [ ] <. "<" matters most: CommonMark passes raw HTML through, so an unescaped
+    "<img onerror=…>" in text would become markup.
+
+    Seven ``in`` scans cost a tenth of one regex search over a paragraph; written out
+    one by one, not looped over a tuple, they cost a third less again (most text has
+    none of these characters, so the loop's own steps were most of the cost)."""
     if "\\" in text:
         text = text.replace("\\", "\\\\")
-    for char in _INLINE:
-        if char in text:
-            text = text.replace(char, "\\" + char)
+    if "`" in text:
+        text = text.replace("`", "\\`")
+    if "*" in text:
+        text = text.replace("*", "\\*")
+    if "_" in text:
+        text = text.replace("_", "\\_")
+    if "[" in text:
+        text = text.replace("[", "\\[")
+    if "]" in text:
+        text = text.replace("]", "\\]")
+    if "<" in text:
+        text = text.replace("<", "\\<")
     return text
 
 

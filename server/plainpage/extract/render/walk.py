@@ -83,7 +83,7 @@ class Walker:
 
     def children(self, node: LexborNode) -> None:
         """Visit the children of ``node`` in order (the hot loop: kept flat on purpose)."""
-        if self.too_deep(node):
+        if self.depth >= _MAX_DEPTH and self.too_deep(node):
             return
         self.depth += 1
         drops = self.drops
@@ -178,9 +178,13 @@ class Walker:
     # --- block handlers ---------------------------------------------------------------
 
     def block(self, node: LexborNode) -> None:
-        self.flush()
+        # Most block elements meet an empty paragraph (nothing added: nothing to flush);
+        # testing here saves a call per side of the commonest element.
+        if self.para.parts:
+            self.flush()
         self.children(node)
-        self.flush()
+        if self.para.parts:
+            self.flush()
 
     def as_kind(self, node: LexborNode, kind: str, level: int) -> None:
         """Walk ``node`` with its paragraphs becoming ``kind`` blocks (headings, terms)."""
