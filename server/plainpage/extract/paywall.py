@@ -72,7 +72,8 @@ def _teaser(meta: Metadata, text: str) -> PaywallEvidence | None:
     """Evidence that ``text`` is a teaser of a longer article, or None."""
     if not (meta.stated_word_count or meta.stated_body_chars):
         return None  # the page states no length to compare with (most pages)
-    words = len(text.split())
+    tokens = text.split()  # split once: the character count below joins the same words
+    words = len(tokens)
     if not words:
         return None  # nothing found is an extraction problem, not a teaser
     stated = meta.stated_word_count
@@ -83,7 +84,7 @@ def _teaser(meta: Metadata, text: str) -> PaywallEvidence | None:
                 "teaser", f"{words} words here; the page states {stated} (JSON-LD wordCount)")
         return None
     body = meta.stated_body_chars
-    chars = len(" ".join(text.split()))
+    chars = len(" ".join(tokens))
     if body and body >= _TEASER_MIN_CHARS and chars < body * _TEASER_SHARE:
         return PaywallEvidence("teaser", f"{chars} characters of text here; the page's "
                                          f"JSON-LD articleBody has {body}")

@@ -146,8 +146,11 @@ def _around(body: LexborNode, root: LexborNode, sig: Signals) -> list[Found]:
         for node in _neighbours(current):
             # a measured neighbour (a ranked candidate) over the bound needs no text():
             # its non-space characters alone exceed it
-            if sig.sizes.get(node.mem_id, 0) <= _AROUND_CHARS \
-                    and len(node.text()) <= _AROUND_CHARS:
+            if sig.sizes.get(node.mem_id, 0) > _AROUND_CHARS:
+                continue
+            text = node.text()
+            # one with no text but white space (an image, an empty slot) holds no cue word
+            if len(text) <= _AROUND_CHARS and text and not text.isspace():
                 found += detect(node, inclusive=True)
         current = parent
     return found
@@ -242,16 +245,20 @@ def _furniture_verdict(node: LexborNode, tag: str, by_class: bool,
     role = attrs.get("role")
     if role and role.strip().lower() in FURNITURE_ROLES:
         return "nav", f"role={role.strip().lower()}"
-    return _class_verdict(node, tag, names_of(attrs).strip(), sig) if by_class else None
-
-
-def _class_verdict(node: LexborNode, tag: str, names: str,
-                   sig: Signals) -> tuple[str, str] | None:
-    """What a block's class/id names make it, if anything to leave out."""
-    kind, drop = _class_names(names)
-    if kind is None and not drop:
-        # nothing below can fire: leaving out a figure's words never makes a drop class
+    if not by_class:
         return None
+    names, kind, drop = _class_names(attrs.get("class"), attrs.get("id"))
+    if kind is None and not drop:
+        # nothing in _class_verdict can fire (most candidates, so no call for them):
+        # leaving out a figure's words never makes a drop class
+        return None
+    return _class_verdict(node, tag, names, kind, sig)
+
+
+def _class_verdict(node: LexborNode, tag: str, names: str, kind: str | None,
+                   sig: Signals) -> tuple[str, str] | None:
+    """What a block's class/id names (``names_kind``: ``kind``) make it, if anything to
+    leave out."""
     if kind == "button" and sig.text_size(node) <= _CTA_CHARS:
         return "other", f"a prompt styled as a button ({describe(node)})"
     if tag in ("a", "span", "em", "strong", "b", "i", "h1", "h2", "h3", "h4", "li"):
@@ -274,10 +281,12 @@ def _class_verdict(node: LexborNode, tag: str, names: str,
 
 
 @lru_cache(maxsize=4096)
-def _class_names(names: str) -> tuple[str | None, bool]:
-    """``names_kind`` and ``is_drop_class`` of a class/id string: one cache look-up for
-    the blocks (most of them) whose names make them nothing."""
-    return names_kind(names), is_drop_class(names)
+def _class_names(classes: str | None, ident: str | None) -> tuple[str, str | None, bool]:
+    """A block's class/id string (``names_of``) with its ``names_kind`` and
+    ``is_drop_class``: one cache look-up for the blocks (most of them) whose names make
+    them nothing."""
+    names = names_of({"class": classes, "id": ident}).strip()
+    return names, names_kind(names), is_drop_class(names)
 
 
 def _in_figure(node: LexborNode) -> bool:
@@ -340,11 +349,10 @@ def _link_lists(root: LexborNode, root_chars: int, sig: Signals, budget: Budget
                 ) -> list[Found]:
     found = []
     nodes = root.css(_LINKY_TAGS)
-    for node in reversed(nodes):  # sized inside out: a parent adds up its children's sizes
-        sig.text_size(node)
-    for node in nodes:
+    # sized inside out (a parent adds up its children's sizes), read in document order
+    sizes = [sig.text_size(node) for node in reversed(nodes)]
+    for node, chars in zip(nodes, reversed(sizes), strict=True):
         budget.tick("classify")  # link_chars walks the whole subtree: deep pages cost
-        chars = sig.text_size(node)
         if not chars or chars > _MAX_SHARE * root_chars:
             continue
         density = min(1.0, link_chars(node) / chars)  # link_density, its size known
