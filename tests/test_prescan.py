@@ -333,16 +333,23 @@ AT_THE_LIMITS = [
     ("<!--" + "<div>" * 5_000 + "-- >", Options(), True),
     # CDATA is a bogus comment up to the first '>', in svg too (the model's reading).
     ("<svg><![CDATA[" + "<div>" * 5_000 + "]]></svg>", Options(), False),
-    # re's case-insensitive raw-text names also match "ſ", "ı" and "İ": "<ſcript>" opens raw
-    # text as surely as "<script>" does, and its attributes are counted.
-    ("<p>x</p><\u017fcript " + _attributes(2_001) + ">", Options(), False),
+    # Tag names begin with an ASCII letter and raw-text names are matched in ASCII only, as
+    # the parser does: "<ſcript>" is text, so what follows is markup (re's case-insensitive
+    # matching would fold "ſ" to "s" and let 5 000 nested divs through as script text).
+    ("<p>x</p><\u017fcript>" + "<div>" * 5_000 + "</script>", Options(), False),
+    ("<p>x</p><\u017ftyle>" + "<div>" * 5_000 + "</style>", Options(), False),
     ("<p>x</p><scr\u0131pt " + _attributes(2_001) + ">", Options(), False),
-    ("<p>x</p><\u0130frame " + _attributes(2_001) + ">", Options(), False),
+    ("<p>x</p><\u0130frame " + _attributes(2_001) + ">", Options(), True),
     ("<svg></svg><script>w('<scr\u0131pt>a<b</script>')</script>", Options(), True),
-    # A script or style ends at the first end tag of its name, compared lower-cased: "İ"
-    # lower-cases to "i", "ı" does not. What follows the end is markup again.
-    ("<script>x</scr\u0130pt><p " + _attributes(2_001) + "></script>", Options(), False),
+    # Tag names are lower-cased in ASCII only: "<linK>" (a Kelvin sign) is no void <link> but
+    # an element pushed on the stack, which every unmatched end tag walks.
+    ("<p>" + "<lin\u212a>" * 99 + "</q>" * 30_000, Options(max_depth=100), False),
+    ("<p>" + "<LINK>" * 99 + "</q>" * 30_000, Options(max_depth=100), True),
+    # A script or style ends at the first end tag of its name in ASCII letters of either
+    # case ("</scrİpt>" is not one). What follows the end is markup again.
+    ("<script>x</scr\u0130pt><p " + _attributes(2_001) + "></script>", Options(), True),
     ("<script>x</scr\u0131pt><p " + _attributes(2_001) + "></script>", Options(), True),
+    ("<script>x</SCRIPT><p " + _attributes(2_001) + "></script>", Options(), False),
     ("<SCRIPT src=a.js>x</script\t><p " + _attributes(2_001) + ">", Options(), False),
     ("<style>p{}</STYLE/><p " + _attributes(2_001) + ">", Options(), False),
     ("<style>p{}</styles><p " + _attributes(2_001) + ">", Options(), True),
@@ -365,14 +372,13 @@ def test_documents_at_the_limits(text: str, options: Options, accepted: bool) ->
 
 
 def test_the_screen_skips_scripts_to_the_end_tag_the_tokenizer_finds() -> None:
-    # Scripts and styles are skipped in C up to the end tag that _TOKEN's (?i:\\2) finds,
-    # spelled out letter by letter; check the letters against re itself. (No character
-    # outside the BMP lower-cases to an ASCII letter.)
+    # Scripts and styles are skipped in C up to the end tag that _TOKEN's (?ai:\\2) finds,
+    # spelled out letter by letter; check the letters against re itself.
     chars = "".join(chr(c) for c in range(1, 0x10000) if not 0xD800 <= c <= 0xDFFF)
     for letter in sorted(set("".join(_SKIPPED_RAW))):
         for start in (letter, letter.upper()):
             pairs = "\x00" + start + ("\x00" + start).join(chars)
-            taken = {m[0][2] for m in re.finditer("\x00(.)(?i:\\1)", pairs, re.S)}
+            taken = {m[0][2] for m in re.finditer("\x00(.)(?ai:\\1)", pairs, re.S)}
             assert taken == set(re.findall(_end_letter(letter), chars))
 
 

@@ -7,6 +7,7 @@ Shared by the screen (``screen.py``, ``tokens.py``) and the stack model (``stack
 from __future__ import annotations
 
 import re
+from string import ascii_lowercase, ascii_uppercase
 
 _WS = "\\t\\n\\f\\r "
 _ATTRS = (f"(?:[{_WS}/]++|[^{_WS}/>][^{_WS}/>=]*+"
@@ -23,16 +24,26 @@ _RAW_NAMES = "script|style|textarea|title|xmp|iframe|noembed|noframes"
 # Every alternative succeeds once it has started, so the scan stays linear.
 _COMMENT_BODY = "!--(?:>|->|(?:[^-]++|-(?!-!?>))*+(?:--!?>)?)|[!?][^>]*+>?|/(?![A-Za-z>])[^>]*+>?"
 _COMMENT_ALT = f"({_COMMENT_BODY})"
-_RAW_TAG = f"((?i:{_RAW_NAMES}))(?=[{_WS}/>])({_ATTRS})(>)"
+_RAW_TAG = f"((?ai:{_RAW_NAMES}))(?=[{_WS}/>])({_ATTRS})(>)"
 _TAG_ALT = f"(/?)([A-Za-z][^{_WS}/>]*+)({_ATTRS})(>)?"
-_TOKEN = re.compile(f"<(?:{_COMMENT_ALT}|{_RAW_TAG}(?:[^<]++|<(?!/(?i:\\2)[{_WS}/>]))*+"
+_TOKEN = re.compile(f"<(?:{_COMMENT_ALT}|{_RAW_TAG}(?:[^<]++|<(?!/(?ai:\\2)[{_WS}/>]))*+"
                     f"|{_TAG_ALT})")
 # The same tokens while svg/math is open, where the content of a raw-text element may be
 # markup: the raw-text start tag alone, its content read on as tokens.
 _TOKEN_FOREIGN = re.compile(f"<(?:{_COMMENT_ALT}|{_RAW_TAG}|{_TAG_ALT})")
 _ATTR = re.compile(f"[^{_WS}/>][^{_WS}/>=]*+(?:[{_WS}]*+=[{_WS}]*+"
                    f"(?:\"[^\"]*+\"|'[^']*+'|[^{_WS}>]*+))?+")
-_FONT_BREAKOUT = re.compile(f"(?:^|[{_WS}/])(?:color|face|size)(?:[{_WS}/=]|$)", re.I)
+# Tag names are lower-cased as the tokenizer does, in ASCII only: ``str.lower`` would also
+# turn the Kelvin sign into "k", and "<lin\u212a>" is no <link> to the parser.
+_ASCII_LOWER = str.maketrans(ascii_uppercase, ascii_lowercase)
+
+
+def _lower(name: str) -> str:
+    return name.lower() if name.isascii() else name.translate(_ASCII_LOWER)
+
+
+_FONT_BREAKOUT = re.compile(f"(?:^|[{_WS}/])(?:color|face|size)(?:[{_WS}/=]|$)",
+                            re.I | re.A)
 
 _WORK_PER_DEPTH = 25_000   # the work budget is max_depth × this many stack steps
 _AFE_WEIGHT = 150          # re-creating a formatting element costs ~150 stack steps

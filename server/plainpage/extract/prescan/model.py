@@ -12,6 +12,7 @@ from . import screen
 from .grammar import (
     _AFE_WEIGHT,
     _ANCHOR,
+    _ASCII_LOWER,
     _ATTR,
     _BREAKOUT,
     _CELLS,
@@ -86,7 +87,7 @@ class _Scan(_Stack):
             begin, end = m.span()
             if close is None or end - begin >= long_tag:
                 work += self._check_tag(begin, end, m[7], close is not None)
-            name = name.lower()
+            name = name.lower() if name.isascii() else name.translate(_ASCII_LOWER)
             top = stack[-1] if stack else ""
             if slash:
                 work += len(stack)

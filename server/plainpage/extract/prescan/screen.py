@@ -50,6 +50,7 @@ from .grammar import (
     _RAW_NAMES,
     _TOKEN,
     _TOKEN_FOREIGN,
+    _lower,
 )
 from .tokens import CONTENT_TOKEN, content_scanner, most_attributes, scanner
 
@@ -60,7 +61,7 @@ _SIMPLE_FOREIGN = 64  # tokens read ahead for the end of an svg/math element
 _ICONS = 16
 # Start tags that are not simply pushed as a foreign element inside svg/math.
 _NOT_PUSHED = _BREAKOUT | {"font", "svg", "math"} | {name.lstrip(_F) for name in _FOREIGN_IP}
-_RAW = re.compile(f"(?i:{_RAW_NAMES})")  # (a name _TOKEN reads as raw text, fullmatched)
+_RAW = re.compile(f"(?ai:{_RAW_NAMES})")  # (a name _TOKEN reads as raw text, fullmatched)
 _FORMATTING, _OPTION, _MERGED, _FOREIGN_START = 1, 2, 3, 4
 _KIND = {
     **dict.fromkeys(("b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike",
@@ -154,15 +155,15 @@ class _Screen:
                 self.work += count * count
         if start:
             self.seen_starts += 1  # (each at a '<' of its own: S is at least that)
-            kind = _KIND.get(name.lower())
+            kind = _KIND.get(_lower(name))
             if kind == _FORMATTING:
                 self.formatting += 1
             elif kind == _OPTION:
                 self.options += 1
                 self.work += _OPTION_WEIGHT * (2 * self.options - 1)  # 5 O² in all
             elif kind == _MERGED:  # the parser merges the attributes of every <html>/<body>
-                self.merged[name.lower()] += len(_ATTR.findall(attrs))
-                if self.merged[name.lower()] > self.opts.max_attributes:
+                self.merged[_lower(name)] += len(_ATTR.findall(attrs))
+                if self.merged[_lower(name)] > self.opts.max_attributes:
                     return False
             elif kind == _FOREIGN_START:
                 # With nothing foreign open, the model opens this one (and only then).
@@ -177,7 +178,7 @@ class _Screen:
         that end: the end tag found there closes with its '>', the tokens before it end
         before it, and no token's match looks past its own end. A None is not remembered
         (it may rest on text further on)."""
-        root, text = name.lower(), self.text
+        root, text = _lower(name), self.text
         seen = self.icons.setdefault(root, {})
         for markup, length in seen.items():
             if text.startswith(markup, pos):
@@ -238,7 +239,7 @@ def _simple_foreign_end(text: str, pos: int, root: str) -> int | None:
         pos = m.end()
         if m[6] is None:
             continue  # a comment
-        name = m[6].lower()
+        name = _lower(m[6])
         if m[8] is None or (not m[5] and name in _NOT_PUSHED):
             return None
         if m[5]:
@@ -253,8 +254,8 @@ def _simple_foreign_end(text: str, pos: int, root: str) -> int | None:
 
 
 def _same_name(name: str, other: str) -> bool:
-    """Names the end-tag search of a raw-text element surely treats alike (ASCII only:
-    ``(?i:…)`` also folds "ſ", "ı", "İ" and the Kelvin sign, which ``lower`` does not)."""
+    """Names the end-tag search of a raw-text element treats alike: ``(?ai:…)`` folds ASCII
+    letters only (``lower`` alone would also fold the Kelvin sign to "k")."""
     return name.isascii() and other.isascii() and name.lower() == other.lower()
 
 

@@ -16,8 +16,8 @@ boundaries:
 * while nothing foreign is open (``scanner(most, foreign=False)``), a script or style
   element: a plain start tag named in ASCII, and its content up to the end tag. ``_TOKEN``
   reads it as one token too (its groups 2-4), to the same end: its end-tag test
-  ``(?i:\\2)`` compares lower-cased characters, which for an ASCII name is spelled out
-  letter by letter (``_end_letter``).
+  ``(?ai:\\2)`` compares ASCII letters in either case, spelled out letter by letter
+  here (``_end_letter``).
 
 The skip items after '<' are one flat alternation (``_skips``), because re pays per step,
 not per character: every alternative it enters, every iteration of a group (and the last,
@@ -96,11 +96,11 @@ def _name_starts() -> tuple[list[str], list[str]]:
 _NAME_STARTS = _name_starts()
 _NAME_REST = "[-A-Za-z0-9]*+"
 # A '<' that starts no token (what follows the '<'): not before an ASCII letter, '!', '?'
-# or '/' (but "</>"), nor before any other letter, since ``(?i:script)`` matches "ſcript"
-# and "scrıpt" too.
-_NOT_A_TOKEN = "(?![A-Za-z!?\\x80-\\U0010ffff]|/(?!>))"
-_STOP = (f"(?P<tok><(?:(?P<raw>(?i:{_RAW_NAMES}))(?=[{_WS}/>])(?P<rattrs>{_ATTRS})(?P<rclose>>)"
-         f"(?:[^<]++|<(?!/(?i:(?P=raw))[{_WS}/>]))*+"
+# or '/' (but "</>"). Tag names begin with an ASCII letter, and raw-text names are matched
+# in ASCII only (``(?ai:…)``), so "<ſcript>" is text, as it is to the parser.
+_NOT_A_TOKEN = "(?![A-Za-z!?]|/(?!>))"
+_STOP = (f"(?P<tok><(?:(?P<raw>(?ai:{_RAW_NAMES}))(?=[{_WS}/>])(?P<rattrs>{_ATTRS})(?P<rclose>>)"
+         f"(?:[^<]++|<(?!/(?ai:(?P=raw))[{_WS}/>]))*+"
          f"|(?P<slash>/?)(?P<name>[A-Za-z][^{_WS}/>]*+)(?P<attrs>{_ATTRS})(?P<close>>)?))")
 
 
@@ -126,14 +126,14 @@ def _plain_attributes(most: int) -> str:
 
 
 def _end_letter(letter: str) -> str:
-    """The characters ``(?i:\\2)`` takes for ``letter`` in the name of a start tag: re
-    compares the two lower-cased, and "İ" lower-cases to "i" ("ı" and "ſ" do not)."""
-    return f"[{letter}{letter.upper()}" + ("\\u0130" if letter == "i" else "") + "]"
+    """The characters ``(?ai:\\2)`` takes for ``letter`` in the name of a start tag: the
+    letter in either case, and nothing else (ASCII matching: not "İ" for "i")."""
+    return f"[{letter}{letter.upper()}]"
 
 
 def _plain_raw(name: str, most: int) -> str:
     """A script or style element (after its '<') with a plain start tag named in ASCII,
-    and its content as ``_TOKEN`` reads it, up to the first end tag that ``(?i:\\2)`` finds
+    and its content as ``_TOKEN`` reads it, up to the first end tag that ``(?ai:\\2)`` finds
     or the end: each '<' of the content is read with the text after it, so that the text
     is read once."""
     end_tag = f"/{''.join(_end_letter(c) for c in name)}[{_WS}/>]"
@@ -162,7 +162,7 @@ def scanner(most: int, foreign: bool = True) -> re.Pattern[str]:
     With ``foreign`` False (no svg/math open: raw text is only text) the plain script and
     style elements are skipped whole too."""
     skips = _skips(most, raw=not foreign, comments=True)
-    return re.compile(f"[^<]*+(?:<{skips}[^<]*+)*+(?:{_STOP}|<|\\Z)")  # ('<' before "ſ…")
+    return re.compile(f"[^<]*+(?:<{skips}[^<]*+)*+(?:{_STOP}|<|\\Z)")  # (a lone '<': a fallback)
 
 
 @cache
