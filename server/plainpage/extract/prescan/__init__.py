@@ -42,12 +42,12 @@ few elements of Lexbor's real depth (median ratio 1.1) and stays under 400, the 
 2 million steps. There is no shortcut on tag counts alone: ten thousand tags can cost Lexbor
 seconds (formatting elements re-created in every paragraph, thousands of attributes per
 tag, unlisted elements nested deep). But the model's bounds are far from its limits on real
-pages, so a screen (``screen.py``) first reads the tags in C, stopping only at the few that
-matter (formatting, option, html/body, svg/math, raw text after svg/math, many attributes),
-and proves from what it counted that the model would accept; only what it cannot prove
-gets the model (118 of the 1 945 corpus pages, the biggest mostly, and every hostile
-document). It is a model, not the parser: the work budget of a worker process remains
-the backstop.
+pages, so a screen (``screen.py``) first reads the tags in C (``_stops.c``, or ``re`` where
+that was not built), stopping only at the few that matter (formatting, option, html/body,
+svg/math, raw text after svg/math, many attributes), and proves from what it counted that
+the model would accept; only what it cannot prove gets the model (118 of the 1 945 corpus
+pages, the biggest mostly, and every hostile document). It is a model, not the parser: the
+work budget of a worker process remains the backstop.
 """
 
 from __future__ import annotations

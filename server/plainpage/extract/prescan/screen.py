@@ -14,7 +14,8 @@ formatting start tags + 1 and ``O`` the option start tags, the model refuses nei
 depth (``S + F < max_depth``) nor on elements (``S <= max_elements``) nor on work when
 ``T × S + 151 × S × F + 5 O² + attribute work`` fits the budget.
 
-The tags are read in C (``tokens.py``): the scanner skips text, comments and *plain* tags
+The tags are read in C (``tokens.py``'s regexes, or the same scan in ``_stops.c``
+where it was built): the scanner skips text, comments and *plain* tags
 (complete, at most ``most`` attributes, a name that is neither counted nor raw text), and
 while nothing foreign is open scripts and styles with a plain start tag, and stops at the
 rest, which are counted and checked here as the model checks them. Tags never
@@ -52,7 +53,16 @@ from .grammar import (
     _TOKEN_FOREIGN,
     _lower,
 )
-from .tokens import CONTENT_TOKEN, content_scanner, most_attributes, scanner
+from .tokens import CONTENT_TOKEN, STOPPED_TABLE, content_scanner, most_attributes, scanner
+
+try:  # the scanner in C (_stops.c), built at install when a C compiler is at hand
+    from . import _stops as _in_c
+except ImportError:  # pragma: no cover - the same stops, found by re
+    _in_c = None
+
+# A stop: begin, end, name, attributes, whether an end tag, and for a raw-text element the
+# end of its start tag (its content runs from there to ``end``), else -1.
+Stop = tuple[int, int, str, str, bool, int]
 
 _GUESSED = 512      # stopped tags shorter than this are not counted but bounded
 _SIMPLE_FOREIGN = 64  # tokens read ahead for the end of an svg/math element
@@ -75,7 +85,8 @@ class _Screen:
     """The counts of one screen pass over a text, and the bound they prove."""
 
     __slots__ = ("text", "opts", "budget", "most", "guess", "tags", "starts", "formatting",
-                 "options", "work", "seen_starts", "merged", "foreign", "foreign_until", "icons")
+                 "options", "work", "seen_starts", "merged", "foreign", "foreign_until", "icons",
+                 "in_c")
 
     def __init__(self, text: str, opts: Options, budget: int, most: int, tags: int,
                  starts: int | None) -> None:
@@ -89,6 +100,7 @@ class _Screen:
         # of a simple svg/math element (``_simple_foreign_end``) or for good (None).
         self.foreign, self.foreign_until = False, None
         self.icons: dict[str, dict[str, int]] = {}  # see _foreign_end
+        self.in_c = False  # whether ``scan`` reads with the C scanner
 
     def fits(self, starts: int) -> bool:
         """True if the model's bounds fit its limits with ``starts`` start tags."""
@@ -97,38 +109,51 @@ class _Screen:
                 and self.tags * starts + (_AFE_WEIGHT + 1) * starts * formatting + self.work
                 <= self.budget)
 
-    def scan(self) -> bool:
-        """Read the stops of the whole text; False as soon as the bound cannot fit."""
-        for m in self._stops():
-            begin = m.start(1)
-            if begin < 0:  # the end of the text, or a '<' that starts no token after all
-                if m.end() == len(self.text):
-                    return True
-                continue
+    def scan(self, in_c: bool = True) -> bool:
+        """Read the stops of the whole text; False as soon as the bound cannot fit.
+        ``in_c``: with the scanner in C when it is built (the tests compare the two)."""
+        self.in_c = in_c and _in_c is not None
+        stops = self._stops_in_c() if self.in_c else self._stops()
+        for begin, end, name, attrs, slash, raw_close in stops:
             if self.foreign_until is not None and begin >= self.foreign_until:
                 self.foreign, self.foreign_until = False, None  # the simple element closed
-            # _STOP's groups but the whole token and the '>'s: ``groups()`` would copy the
-            # token, a script's content included
-            raw, rattrs, slash, name, attrs = m.group(2, 3, 5, 6, 7)
-            if raw is None:
-                if not self._tag(begin, m.end(), name, attrs, not slash):
+            if raw_close < 0:
+                if not self._tag(begin, end, name, attrs, not slash):
                     return False
-            elif not self._tag(begin, m.end(4), raw, rattrs, True) or (
-                    self.foreign and not self._content(m.end(4), m.end(), raw)):
+            elif not self._tag(begin, raw_close, name, attrs, True) or (
+                    self.foreign and not self._content(raw_close, end, name)):
                 return False
-        return True  # pragma: no cover - the scanner's last match is the empty end
+        return True
 
-    def _stops(self) -> Iterator[re.Match[str]]:
-        """The scanner's matches over the text. While nothing foreign is open, plain
-        scripts and styles are skipped whole (their content is text for the model too):
-        after each stop that opens or closes svg/math, the scan goes on with the other
-        scanner from the end of that stop, a token boundary."""
+    def _stops_in_c(self) -> Iterator[Stop]:
+        """The stops ``_stops`` yields, from ``_stops.next_stop``: it reads from the end of
+        the last stop each time, as the scanner for what is open then (``self.foreign``)."""
+        text, most, pos, next_stop = self.text, self.most, 0, _in_c.next_stop
+        while (stop := next_stop(text, pos, most, not self.foreign, STOPPED_TABLE)) is not None:
+            begin, pos, name, name_end, attrs, attrs_end, slash, raw_close = stop
+            yield begin, pos, text[name:name_end], text[attrs:attrs_end], slash, raw_close
+
+    def _stops(self) -> Iterator[Stop]:
+        """The stops of the scanner's matches over the text. While nothing foreign is
+        open, plain scripts and styles are skipped whole (their content is text for the
+        model too): after each stop that opens or closes svg/math, the scan goes on with
+        the other scanner from the end of that stop, a token boundary."""
         scanners = {foreign: scanner(self.most, foreign) for foreign in (False, True)}
         start = 0
         while True:
             foreign = self.foreign
             for m in scanners[foreign].finditer(self.text, start):
-                yield m  # (read by ``scan``, which may change ``self.foreign``)
+                begin = m.start(1)
+                if begin < 0:  # the end of the text, or a '<' that starts no token
+                    continue
+                # _STOP's groups but the whole token and the '>'s: ``groups()`` would copy
+                # the token, a script's content included
+                raw, rattrs, slash, name, attrs = m.group(2, 3, 5, 6, 7)
+                if raw is None:
+                    yield begin, m.end(), name, attrs, bool(slash), -1
+                else:
+                    yield begin, m.end(), raw, rattrs, False, m.end(4)
+                # (``scan`` has read the stop and may have changed ``self.foreign``)
                 if self.foreign != foreign:
                     start = m.end()
                     break
@@ -203,7 +228,10 @@ class _Screen:
         meet = end_tag.end() if end_tag else end
         pos = start
         while True:
-            pos = content.match(text, pos, end).end()  # never crosses end (see tokens.py)
+            if self.in_c:  # (the same position, see _stops.c)
+                pos = _in_c.content_skip(text, pos, end, self.most, STOPPED_TABLE)
+            else:
+                pos = content.match(text, pos, end).end()  # never crosses end (tokens.py)
             if pos == end:
                 return True
             m = CONTENT_TOKEN.match(text, pos, meet)  # (read the same without the cut)
@@ -268,9 +296,10 @@ def _text_only(text: str, start: int, end: int, raw: str) -> bool:
             and _same_name(close[:-1], raw) and close[-1] in "\t\n\f\r />")
 
 
-def provably_cheap(text: str, opts: Options, budget: int, utf8: bytes | None = None) -> bool:
+def provably_cheap(text: str, opts: Options, budget: int, utf8: bytes | None = None,
+                   in_c: bool = True) -> bool:
     """True when the screen proves that ``_Scan.run`` would accept the document. ``utf8``:
-    the text encoded as UTF-8, if at hand (see ``_count``)."""
+    the text encoded as UTF-8, if at hand (see ``_count``); ``in_c``: see ``scan``."""
     most = most_attributes(len(text), budget, opts)
     if most is None:
         return False
@@ -281,7 +310,7 @@ def provably_cheap(text: str, opts: Options, budget: int, utf8: bytes | None = N
         screen.starts = tags - _count(text, utf8, "</")
         if not screen.fits(screen.starts):
             return False  # (before the scan: no count of formatting can make it fit)
-    if not screen.scan():
+    if not screen.scan(in_c):
         return False
     if screen.starts is None and not screen.fits(tags):
         screen.starts = tags - _count(text, utf8, "</")
@@ -292,7 +321,10 @@ def _count(text: str, utf8: bytes | None, mark: str) -> int:
     """How often ``mark`` (ASCII) occurs in the text: in its UTF-8 bytes when given, where
     an ASCII byte only ever stands for its character, so the counts are equal. A single
     byte is found there by memchr (``bytes.replace``), where ``str.count`` compares every
-    character (the '<' of a median page: 30 µs instead of 80)."""
+    character (the '<' of a median page: 30 µs instead of 80); ``_stops.count`` compares
+    sixteen bytes at a time in the str itself (15 µs)."""
+    if len(mark) == 1 and _in_c is not None:
+        return _in_c.count(text, mark)
     if utf8 is None:
         return text.count(mark)
     if len(mark) == 1:

@@ -94,6 +94,22 @@ def _name_starts() -> tuple[list[str], list[str]]:
 
 
 _NAME_STARTS = _name_starts()
+
+
+def _stopped_table() -> bytes:
+    """``_name_starts`` as a table for the scanner in C (``_stops.c``): a start tag's name
+    passes none of the branches exactly when its first three characters (all of it, if it
+    is shorter) begin a stopped name. One byte per three characters: 0 for none (a shorter
+    name), 1-26 for a letter in either case, 27 for any other."""
+    table = bytearray(28 ** 3)
+    for name in _STOPPED:
+        for k in (1, 2, 3):
+            slots = [ord(c) - ord("a") + 1 for c in name[:k]] + [0] * (3 - len(name[:k]))
+            table[(slots[0] * 28 + slots[1]) * 28 + slots[2]] = 1
+    return bytes(table)
+
+
+STOPPED_TABLE = _stopped_table()
 _NAME_REST = "[-A-Za-z0-9]*+"
 # A '<' that starts no token (what follows the '<'): not before an ASCII letter, '!', '?'
 # or '/' (but "</>"). Tag names begin with an ASCII letter, and raw-text names are matched
