@@ -30,23 +30,27 @@ TABLE = tokens.STOPPED_TABLE
 
 
 def regex_stops(text: str, most: int, skip_raw: bool) -> list[tuple]:
+    """(begin, end, name, where the attributes start, how many, end tag?, raw close)."""
     stops = []
     for m in tokens.scanner(most, not skip_raw).finditer(text):
         if m.start(1) < 0:
             continue
-        raw, rattrs, slash, name, attrs = m.group(2, 3, 5, 6, 7)
-        if raw is None:
-            stops.append((m.start(1), m.end(), name, attrs, bool(slash), -1))
+        if m["raw"] is None:
+            count = len(grammar._ATTR.findall(m["attrs"]))
+            stops.append((m.start(1), m.end(), m["name"], m.start("attrs"), count,
+                          bool(m["slash"]), -1))
         else:
-            stops.append((m.start(1), m.end(), raw, rattrs, False, m.end(4)))
+            count = len(grammar._ATTR.findall(m["rattrs"]))
+            stops.append((m.start(1), m.end(), m["raw"], m.start("rattrs"), count, False,
+                          m.end("rclose")))
     return stops
 
 
 def c_stops(text: str, most: int, skip_raw: bool) -> list[tuple]:
     stops, pos = [], 0
     while (stop := _stops.next_stop(text, pos, most, skip_raw, TABLE)) is not None:
-        begin, pos, name, name_end, attrs, attrs_end, slash, raw_close = stop
-        stops.append((begin, pos, text[name:name_end], text[attrs:attrs_end], slash, raw_close))
+        begin, pos, name, name_end, count, slash, raw_close, attrs = stop
+        stops.append((begin, pos, text[name:name_end], attrs, count, slash, raw_close))
     return stops
 
 

@@ -261,10 +261,12 @@ skip(const Text *t, Py_ssize_t lt)
     return -1;
 }
 
-/* _ATTRS, the tokenizer's attribute grammar, from ``i``: where it ends ('>' or the end). */
+/* _ATTRS, the tokenizer's attribute grammar, from ``i``: where it ends ('>' or the end),
+ * and in ``count`` the attributes (as many as grammar._ATTR finds in them). */
 INLINE Py_ssize_t
-attributes(const Text *t, Py_ssize_t i)
+attributes(const Text *t, Py_ssize_t i, Py_ssize_t *count)
 {
+    *count = 0;
     while (i < t->n) {
         Py_UCS4 c = PyUnicode_READ(t->kind, t->data, i);
         if (IS_WS(c) || c == '/') {
@@ -274,6 +276,7 @@ attributes(const Text *t, Py_ssize_t i)
         if (c == '>') {
             break;
         }
+        ++*count;
         i++; /* a name: one character, then up to whitespace, '/', '>' or '=' */
         while (i < t->n) {
             c = PyUnicode_READ(t->kind, t->data, i);
@@ -318,7 +321,8 @@ static const char *const RAW_NAMES[] = {
 };
 
 /* The stop at the '<' at ``lt`` (tokens._STOP): a raw-text element with its content, or a
- * tag. Fills begin, end, name, attributes, slash, and the start tag's end for raw text. */
+ * tag: (begin, end, name start, name end, attribute count, end tag?, the start tag's end
+ * for raw text or -1, where the attributes start). */
 INLINE PyObject *
 stop(const Text *t, Py_ssize_t lt)
 {
@@ -328,11 +332,11 @@ stop(const Text *t, Py_ssize_t lt)
         Py_UCS4 after = at(t, i + len);
         if (i + len < t->n && named(t, i, RAW_NAMES[k], len) &&
             (IS_WS(after) || after == '/' || after == '>')) {
-            Py_ssize_t attrs_end = attributes(t, i + len);
+            Py_ssize_t count, attrs_end = attributes(t, i + len, &count);
             if (attrs_end < t->n) { /* ends at '>' (required here) */
                 Py_ssize_t end = raw_content_end(t, attrs_end + 1, i, len);
-                return Py_BuildValue("(nnnnnnOn)", lt, end, i, i + len, i + len, attrs_end,
-                                     Py_False, attrs_end + 1);
+                return Py_BuildValue("(nnnnnOnn)", lt, end, i, i + len, count, Py_False,
+                                     attrs_end + 1, i + len);
             }
             break; /* no '>': read as a tag */
         }
@@ -346,10 +350,10 @@ stop(const Text *t, Py_ssize_t lt)
         }
         end++;
     }
-    Py_ssize_t attrs_end = attributes(t, end);
+    Py_ssize_t count, attrs_end = attributes(t, end, &count);
     Py_ssize_t close = attrs_end < t->n ? attrs_end + 1 : attrs_end;
-    return Py_BuildValue("(nnnnnnOn)", lt, close, name, end, end, attrs_end,
-                         slash ? Py_True : Py_False, (Py_ssize_t)-1);
+    return Py_BuildValue("(nnnnnOnn)", lt, close, name, end, count, slash ? Py_True : Py_False,
+                         (Py_ssize_t)-1, end);
 }
 
 /* The scan from ``pos`` for one string kind: from '<' to '<', each skip item after one,
@@ -520,8 +524,8 @@ static PyMethodDef methods[] = {
      "character; this takes sixteen bytes at a time)."},
     {"next_stop", (PyCFunction)(void (*)(void))next_stop, METH_FASTCALL,
      "The next stop of the screen's scanner from pos, as a tuple (begin, end, name start, "
-     "name end, attributes start, attributes end, end tag?, raw-text start tag's end or "
-     "-1), or None."},
+     "name end, attribute count, end tag?, raw-text start tag's end or -1, attributes "
+     "start), or None."},
     {NULL, NULL, 0, NULL},
 };
 

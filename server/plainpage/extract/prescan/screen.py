@@ -60,9 +60,10 @@ try:  # the scanner in C (_stops.c), built at install when a C compiler is at ha
 except ImportError:  # pragma: no cover - the same stops, found by re
     _in_c = None
 
-# A stop: begin, end, name, attributes, whether an end tag, and for a raw-text element the
-# end of its start tag (its content runs from there to ``end``), else -1.
-Stop = tuple[int, int, str, str, bool, int]
+# A stop: begin, end, name, its attributes (their text, or from the C scanner already
+# their count), whether an end tag, and for a raw-text element the end of its start tag
+# (its content runs from there to ``end``), else -1.
+Stop = tuple[int, int, str, str | int, bool, int]
 
 _GUESSED = 512      # stopped tags shorter than this are not counted but bounded
 _SIMPLE_FOREIGN = 64  # tokens read ahead for the end of an svg/math element
@@ -130,8 +131,8 @@ class _Screen:
         the last stop each time, as the scanner for what is open then (``self.foreign``)."""
         text, most, pos, next_stop = self.text, self.most, 0, _in_c.next_stop
         while (stop := next_stop(text, pos, most, not self.foreign, STOPPED_TABLE)) is not None:
-            begin, pos, name, name_end, attrs, attrs_end, slash, raw_close = stop
-            yield begin, pos, text[name:name_end], text[attrs:attrs_end], slash, raw_close
+            begin, pos, name, name_end, count, slash, raw_close, _ = stop
+            yield begin, pos, text[name:name_end], count, slash, raw_close
 
     def _stops(self) -> Iterator[Stop]:
         """The stops of the scanner's matches over the text. While nothing foreign is
@@ -160,8 +161,9 @@ class _Screen:
             else:
                 return
 
-    def _tag(self, begin: int, end: int, name: str, attrs: str, start: bool) -> bool:
-        """Count one stopped tag and check its attributes.
+    def _tag(self, begin: int, end: int, name: str, attrs: str | int, start: bool) -> bool:
+        """Count one stopped tag and check its attributes (``attrs``: their text, or their
+        count).
 
         A tag of ``length`` bytes holds fewer than ``length / 2`` attributes: under
         ``2 × most`` bytes the tag is covered by the plain tags' bound, under
@@ -174,21 +176,24 @@ class _Screen:
                 self.work += length * length // 4
             else:  # (counting stops past the limit: a huge tag goes to the model at once)
                 most = self.opts.max_attributes
-                count = sum(1 for _ in islice(_ATTR.finditer(attrs), most + 1))
+                count = attrs if isinstance(attrs, int) else sum(
+                    1 for _ in islice(_ATTR.finditer(attrs), most + 1))
                 if count > most:
                     return False
                 self.work += count * count
         if start:
             self.seen_starts += 1  # (each at a '<' of its own: S is at least that)
-            kind = _KIND.get(_lower(name))
+            lowered = _lower(name)
+            kind = _KIND.get(lowered)
             if kind == _FORMATTING:
                 self.formatting += 1
             elif kind == _OPTION:
                 self.options += 1
                 self.work += _OPTION_WEIGHT * (2 * self.options - 1)  # 5 O² in all
             elif kind == _MERGED:  # the parser merges the attributes of every <html>/<body>
-                self.merged[_lower(name)] += len(_ATTR.findall(attrs))
-                if self.merged[_lower(name)] > self.opts.max_attributes:
+                count = attrs if isinstance(attrs, int) else len(_ATTR.findall(attrs))
+                self.merged[lowered] += count
+                if self.merged[lowered] > self.opts.max_attributes:
                     return False
             elif kind == _FOREIGN_START:
                 # With nothing foreign open, the model opens this one (and only then).
@@ -223,12 +228,13 @@ class _Screen:
         the markup reading simply goes on; one whose content holds no '<' is read the
         same either way; any other is left to the model.
         """
-        text, content = self.text, content_scanner(self.most)
+        text = self.text
+        content = None if self.in_c else content_scanner(self.most)  # (compiled per most)
         end_tag = _TOKEN.match(text, end)  # None only when the content runs to the end
         meet = end_tag.end() if end_tag else end
         pos = start
         while True:
-            if self.in_c:  # (the same position, see _stops.c)
+            if content is None:  # (the same position, see _stops.c)
                 pos = _in_c.content_skip(text, pos, end, self.most, STOPPED_TABLE)
             else:
                 pos = content.match(text, pos, end).end()  # never crosses end (tokens.py)
