@@ -44,7 +44,14 @@ typedef struct {
     int skip_raw;  /* skip plain scripts and styles whole (nothing foreign is open) */
     int comments;  /* skip comments (all but the content of raw text read as markup) */
     const unsigned char *stopped;
+    /* Plain formatting and option start tags skipped and counted here, or NULL to stop at
+     * them like at the other counted names (screen._KIND). */
+    Py_ssize_t *counted;
 } Text;
+
+static const char *const FORMATTING[] = {
+    "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u",
+};
 
 INLINE Py_UCS4
 at(const Text *t, Py_ssize_t i)
@@ -258,6 +265,20 @@ skip(const Text *t, Py_ssize_t lt)
         Py_ssize_t content = plain_attributes(t, end);
         return content < 0 ? -1 : raw_content_end(t, content, i, len);
     }
+    if (t->counted != NULL) { /* a plain formatting or option tag: counted, not a stop */
+        int kind = len == 6 && named(t, i, "option", 6) ? 1 : -1;
+        for (size_t k = 0; kind < 0 && k < sizeof FORMATTING / sizeof *FORMATTING; k++) {
+            Py_ssize_t size = (Py_ssize_t)strlen(FORMATTING[k]);
+            if (size == len && named(t, i, FORMATTING[k], len)) {
+                kind = 0;
+            }
+        }
+        Py_ssize_t after = kind < 0 ? -1 : plain_attributes(t, end);
+        if (after >= 0) {
+            t->counted[kind]++;
+            return after;
+        }
+    }
     return -1;
 }
 
@@ -322,9 +343,10 @@ static const char *const RAW_NAMES[] = {
 
 /* The stop at the '<' at ``lt`` (tokens._STOP): a raw-text element with its content, or a
  * tag: (begin, end, name start, name end, attribute count, end tag?, the start tag's end
- * for raw text or -1, where the attributes start). */
+ * for raw text or -1, where the attributes start, and the plain formatting and option
+ * start tags counted on the way). */
 INLINE PyObject *
-stop(const Text *t, Py_ssize_t lt)
+stop(const Text *t, Py_ssize_t lt, const Py_ssize_t *counted)
 {
     Py_ssize_t i = lt + 1;
     for (size_t k = 0; k < sizeof RAW_NAMES / sizeof *RAW_NAMES; k++) {
@@ -335,8 +357,8 @@ stop(const Text *t, Py_ssize_t lt)
             Py_ssize_t count, attrs_end = attributes(t, i + len, &count);
             if (attrs_end < t->n) { /* ends at '>' (required here) */
                 Py_ssize_t end = raw_content_end(t, attrs_end + 1, i, len);
-                return Py_BuildValue("(nnnnnOnn)", lt, end, i, i + len, count, Py_False,
-                                     attrs_end + 1, i + len);
+                return Py_BuildValue("(nnnnnOnnnn)", lt, end, i, i + len, count, Py_False,
+                                     attrs_end + 1, i + len, counted[0], counted[1]);
             }
             break; /* no '>': read as a tag */
         }
@@ -352,8 +374,8 @@ stop(const Text *t, Py_ssize_t lt)
     }
     Py_ssize_t count, attrs_end = attributes(t, end, &count);
     Py_ssize_t close = attrs_end < t->n ? attrs_end + 1 : attrs_end;
-    return Py_BuildValue("(nnnnnOnn)", lt, close, name, end, count, slash ? Py_True : Py_False,
-                         (Py_ssize_t)-1, end);
+    return Py_BuildValue("(nnnnnOnnnn)", lt, close, name, end, count,
+                         slash ? Py_True : Py_False, (Py_ssize_t)-1, end, counted[0], counted[1]);
 }
 
 /* The scan from ``pos`` for one string kind: from '<' to '<', each skip item after one,
@@ -362,15 +384,17 @@ INLINE PyObject *
 scan(int kind, const void *data, Py_ssize_t n, Py_ssize_t pos, Py_ssize_t most, int skip_raw,
      const unsigned char *stopped)
 {
-    Text t = {kind, data, n, most, skip_raw, 1, stopped};
+    Py_ssize_t counted[2] = {0, 0};
+    Text t = {kind, data, n, most, skip_raw, 1, stopped, counted};
     for (Py_ssize_t i = find(&t, pos, '<'); i < n; i = find(&t, i, '<')) {
         Py_ssize_t after = skip(&t, i);
         if (after < 0) {
-            return stop(&t, i);
+            return stop(&t, i, counted);
         }
         i = after;
     }
-    Py_RETURN_NONE;
+    return Py_BuildValue("(nnnnnOnnnn)", (Py_ssize_t)-1, n, n, n, (Py_ssize_t)0, Py_False,
+                         (Py_ssize_t)-1, n, counted[0], counted[1]);
 }
 
 #define SCAN(kind, suffix)                                                                 \
@@ -422,7 +446,7 @@ INLINE Py_ssize_t
 skip_run(int kind, const void *data, Py_ssize_t end, Py_ssize_t pos, Py_ssize_t most,
          const unsigned char *stopped)
 {
-    Text t = {kind, data, end, most, 0, 0, stopped};
+    Text t = {kind, data, end, most, 0, 0, stopped, NULL};
     for (Py_ssize_t i = find(&t, pos, '<'); i < end; i = find(&t, i, '<')) {
         Py_ssize_t after = skip(&t, i);
         if (after < 0) {
@@ -523,9 +547,10 @@ static PyMethodDef methods[] = {
      "How often one ASCII character occurs in a str (str.count compares it character by "
      "character; this takes sixteen bytes at a time)."},
     {"next_stop", (PyCFunction)(void (*)(void))next_stop, METH_FASTCALL,
-     "The next stop of the screen's scanner from pos, as a tuple (begin, end, name start, "
-     "name end, attribute count, end tag?, raw-text start tag's end or -1, attributes "
-     "start), or None."},
+     "The next stop of the screen's scanner from pos, but at plain formatting and option "
+     "start tags, which it counts: (begin, end, name start, name end, attribute count, end "
+     "tag?, raw-text start tag's end or -1, attributes start, formatting tags, option tags); "
+     "begin is -1 where the text ended first."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -547,6 +572,22 @@ exec_module(PyObject *module)
     }
     if (PyModule_AddObject(module, "RAW_NAMES", raw) < 0) {
         Py_DECREF(raw);
+        return -1;
+    }
+    PyObject *formatting = PyTuple_New(sizeof FORMATTING / sizeof *FORMATTING);
+    if (formatting == NULL) {
+        return -1;
+    }
+    for (size_t k = 0; k < sizeof FORMATTING / sizeof *FORMATTING; k++) {
+        PyObject *name = PyUnicode_FromString(FORMATTING[k]);
+        if (name == NULL) {
+            Py_DECREF(formatting);
+            return -1;
+        }
+        PyTuple_SET_ITEM(formatting, (Py_ssize_t)k, name);
+    }
+    if (PyModule_AddObject(module, "FORMATTING", formatting) < 0) {
+        Py_DECREF(formatting);
         return -1;
     }
     PyObject *skipped = Py_BuildValue("(ss)", "script", "style");

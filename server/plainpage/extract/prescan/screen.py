@@ -60,10 +60,12 @@ try:  # the scanner in C (_stops.c), built at install when a C compiler is at ha
 except ImportError:  # pragma: no cover - the same stops, found by re
     _in_c = None
 
-# A stop: begin, end, name, its attributes (their text, or from the C scanner already
-# their count), whether an end tag, and for a raw-text element the end of its start tag
-# (its content runs from there to ``end``), else -1.
-Stop = tuple[int, int, str, str | int, bool, int]
+# A stop: begin (-1: none, the text ended), end, name, its attributes (their text, or from
+# the C scanner already their count), whether an end tag, for a raw-text element the end
+# of its start tag (its content runs from there to ``end``) else -1, and the plain
+# formatting and option start tags passed on the way (the C scanner counts those; re stops
+# at them).
+Stop = tuple[int, int, str, str | int, bool, int, int, int]
 
 _GUESSED = 512      # stopped tags shorter than this are not counted but bounded
 _SIMPLE_FOREIGN = 64  # tokens read ahead for the end of an svg/math element
@@ -115,7 +117,11 @@ class _Screen:
         ``in_c``: with the scanner in C when it is built (the tests compare the two)."""
         self.in_c = in_c and _in_c is not None
         stops = self._stops_in_c() if self.in_c else self._stops()
-        for begin, end, name, attrs, slash, raw_close in stops:
+        for begin, end, name, attrs, slash, raw_close, formatting, options in stops:
+            if (formatting or options) and not self._counted(formatting, options):
+                return False
+            if begin < 0:
+                break
             if self.foreign_until is not None and begin >= self.foreign_until:
                 self.foreign, self.foreign_until = False, None  # the simple element closed
             if raw_close < 0:
@@ -130,9 +136,13 @@ class _Screen:
         """The stops ``_stops`` yields, from ``_stops.next_stop``: it reads from the end of
         the last stop each time, as the scanner for what is open then (``self.foreign``)."""
         text, most, pos, next_stop = self.text, self.most, 0, _in_c.next_stop
-        while (stop := next_stop(text, pos, most, not self.foreign, STOPPED_TABLE)) is not None:
-            begin, pos, name, name_end, count, slash, raw_close, _ = stop
-            yield begin, pos, text[name:name_end], count, slash, raw_close
+        while True:
+            (begin, pos, name, name_end, count, slash, raw_close, _, formatting,
+             options) = next_stop(text, pos, most, not self.foreign, STOPPED_TABLE)
+            yield (begin, pos, text[name:name_end], count, slash, raw_close, formatting,
+                   options)
+            if begin < 0:
+                return
 
     def _stops(self) -> Iterator[Stop]:
         """The stops of the scanner's matches over the text. While nothing foreign is
@@ -151,15 +161,26 @@ class _Screen:
                 # the token, a script's content included
                 raw, rattrs, slash, name, attrs = m.group(2, 3, 5, 6, 7)
                 if raw is None:
-                    yield begin, m.end(), name, attrs, bool(slash), -1
+                    yield begin, m.end(), name, attrs, bool(slash), -1, 0, 0
                 else:
-                    yield begin, m.end(), raw, rattrs, False, m.end(4)
+                    yield begin, m.end(), raw, rattrs, False, m.end(4), 0, 0
                 # (``scan`` has read the stop and may have changed ``self.foreign``)
                 if self.foreign != foreign:
                     start = m.end()
                     break
             else:
                 return
+
+    def _counted(self, formatting: int, options: int) -> bool:
+        """Count plain formatting and option start tags the C scanner passed, as ``_tag``
+        counts them one by one (an option adds 5 × (2k − 1) as the k-th: 5 O² in all);
+        False if the bound no longer fits. The checks come in batches, which changes
+        nothing but when the scan stops: the bound only grows."""
+        self.seen_starts += formatting + options
+        self.formatting += formatting
+        self.work += _OPTION_WEIGHT * ((self.options + options) ** 2 - self.options ** 2)
+        self.options += options
+        return self.fits(self.starts if self.starts is not None else self.seen_starts)
 
     def _tag(self, begin: int, end: int, name: str, attrs: str | int, start: bool) -> bool:
         """Count one stopped tag and check its attributes (``attrs``: their text, or their
