@@ -1,12 +1,14 @@
 /* The screen's scanner (tokens.scanner) in C: the same stops, found five times faster.
  *
- * next_stop(text, pos, most, skip_raw, stopped) reads ``text`` from ``pos`` exactly as
- * ``tokens.scanner(most, foreign=not skip_raw).match(text, pos)`` does and returns where
- * that match's stop group lies, or None where the regex would match to the end without
- * one; content_skip does what ``tokens.content_scanner`` does, count what str.count does
- * for one ASCII character. tokens.py explains the grammar; this file follows it step by
- * step, and tests/test_prescan_stops.py compares the two on the project's pages and on
- * random markup (on the 2 190 pages of the evaluation corpora they agreed everywhere).
+ * next_stop(text, pos, most, skip_raw, stopped) reads ``text`` from ``pos`` as
+ * ``tokens.scanner(most, foreign=not skip_raw).finditer(text, pos)`` does and returns the
+ * first stop group it finds, with its attribute count; one difference: plain formatting
+ * and option start tags, where the regex stops, are counted here and passed (screen.py
+ * adds them up as it would have one by one). content_skip does what
+ * ``tokens.content_scanner`` does, count what str.count does for one ASCII character.
+ * tokens.py explains the grammar; this file follows it step by step, and
+ * tests/test_prescan_stops.py compares the two on the project's pages and on random
+ * markup (on the 2 190 pages of the evaluation corpora they agreed everywhere).
  *
  * Why C: re pays tens of instructions per character class and per group iteration, and
  * its scan was an eighth of the pipeline's time on a median page (about half of what the
@@ -48,6 +50,9 @@ typedef struct {
      * them like at the other counted names (screen._KIND). */
     Py_ssize_t *counted;
 } Text;
+
+/* Raw-text elements the scan skips whole while nothing foreign is open (tokens.py). */
+static const char *const SKIPPED_RAW[] = {"script", "style"};
 
 static const char *const FORMATTING[] = {
     "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u",
@@ -260,10 +265,11 @@ skip(const Text *t, Py_ssize_t lt)
     if (!t->stopped[(s1 * SLOTS + s2) * SLOTS + s3]) {
         return plain_attributes(t, end);
     }
-    if (t->skip_raw && ((len == 6 && named(t, i, "script", 6)) ||
-                        (len == 5 && named(t, i, "style", 5)))) {
-        Py_ssize_t content = plain_attributes(t, end);
-        return content < 0 ? -1 : raw_content_end(t, content, i, len);
+    for (size_t k = 0; t->skip_raw && k < sizeof SKIPPED_RAW / sizeof *SKIPPED_RAW; k++) {
+        if ((Py_ssize_t)strlen(SKIPPED_RAW[k]) == len && named(t, i, SKIPPED_RAW[k], len)) {
+            Py_ssize_t content = plain_attributes(t, end);
+            return content < 0 ? -1 : raw_content_end(t, content, i, len);
+        }
     }
     if (t->counted != NULL) { /* a plain formatting or option tag: counted, not a stop */
         int kind = len == 6 && named(t, i, "option", 6) ? 1 : -1;
@@ -397,15 +403,38 @@ scan(int kind, const void *data, Py_ssize_t n, Py_ssize_t pos, Py_ssize_t most, 
                          (Py_ssize_t)-1, n, counted[0], counted[1]);
 }
 
-#define SCAN(kind, suffix)                                                                 \
-    static PyObject *scan_##suffix(const void *data, Py_ssize_t n, Py_ssize_t pos,            \
-                                   Py_ssize_t most, int skip_raw, const unsigned char *table) \
-    {                                                                                      \
-        return scan(kind, data, n, pos, most, skip_raw, table);                            \
+/* tokens.content_scanner(most).match(text, pos, end).end(): from ``pos``, skip text, plain
+ * tags and lone '<' (no comments, no raw text) up to the first other '<' or ``end``. */
+INLINE Py_ssize_t
+skip_run(int kind, const void *data, Py_ssize_t end, Py_ssize_t pos, Py_ssize_t most,
+         const unsigned char *stopped)
+{
+    Text t = {kind, data, end, most, 0, 0, stopped, NULL};
+    for (Py_ssize_t i = find(&t, pos, '<'); i < end; i = find(&t, i, '<')) {
+        Py_ssize_t after = skip(&t, i);
+        if (after < 0) {
+            return i;
+        }
+        i = after;
     }
-SCAN(PyUnicode_1BYTE_KIND, 1)
-SCAN(PyUnicode_2BYTE_KIND, 2)
-SCAN(PyUnicode_4BYTE_KIND, 4)
+    return end;
+}
+
+/* The two scans, one copy for each string kind. */
+#define BY_KIND(kind, suffix)                                                               \
+    static PyObject *scan_##suffix(const void *data, Py_ssize_t n, Py_ssize_t pos,          \
+                                   Py_ssize_t most, int skip_raw, const unsigned char *table) \
+    {                                                                                       \
+        return scan(kind, data, n, pos, most, skip_raw, table);                             \
+    }                                                                                       \
+    static Py_ssize_t skip_run_##suffix(const void *data, Py_ssize_t end, Py_ssize_t pos,   \
+                                        Py_ssize_t most, const unsigned char *table)        \
+    {                                                                                       \
+        return skip_run(kind, data, end, pos, most, table);                                 \
+    }
+BY_KIND(PyUnicode_1BYTE_KIND, 1)
+BY_KIND(PyUnicode_2BYTE_KIND, 2)
+BY_KIND(PyUnicode_4BYTE_KIND, 4)
 
 static PyObject *
 next_stop(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
@@ -439,33 +468,6 @@ next_stop(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
         return scan_4(data, n, pos, most, skip_raw, stopped);
     }
 }
-
-/* tokens.content_scanner(most).match(text, pos, end).end(): from ``pos``, skip text, plain
- * tags and lone '<' (no comments, no raw text) up to the first other '<' or ``end``. */
-INLINE Py_ssize_t
-skip_run(int kind, const void *data, Py_ssize_t end, Py_ssize_t pos, Py_ssize_t most,
-         const unsigned char *stopped)
-{
-    Text t = {kind, data, end, most, 0, 0, stopped, NULL};
-    for (Py_ssize_t i = find(&t, pos, '<'); i < end; i = find(&t, i, '<')) {
-        Py_ssize_t after = skip(&t, i);
-        if (after < 0) {
-            return i;
-        }
-        i = after;
-    }
-    return end;
-}
-
-#define SKIP_RUN(kind, suffix)                                                              \
-    static Py_ssize_t skip_run_##suffix(const void *data, Py_ssize_t end, Py_ssize_t pos,    \
-                                        Py_ssize_t most, const unsigned char *table)         \
-    {                                                                                       \
-        return skip_run(kind, data, end, pos, most, table);                                 \
-    }
-SKIP_RUN(PyUnicode_1BYTE_KIND, 1)
-SKIP_RUN(PyUnicode_2BYTE_KIND, 2)
-SKIP_RUN(PyUnicode_4BYTE_KIND, 4)
 
 static PyObject *
 content_skip(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
@@ -554,48 +556,36 @@ static PyMethodDef methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
+/* Add ``names`` to the module as a tuple of str called ``attribute``. */
+static int
+add_names(PyObject *module, const char *attribute, const char *const *names, size_t count)
+{
+    PyObject *tuple = PyTuple_New((Py_ssize_t)count);
+    if (tuple == NULL) {
+        return -1;
+    }
+    for (size_t k = 0; k < count; k++) {
+        PyObject *name = PyUnicode_FromString(names[k]);
+        if (name == NULL) {
+            Py_DECREF(tuple);
+            return -1;
+        }
+        PyTuple_SET_ITEM(tuple, (Py_ssize_t)k, name);
+    }
+    if (PyModule_AddObject(module, attribute, tuple) < 0) {
+        Py_DECREF(tuple);
+        return -1;
+    }
+    return 0;
+}
+
 /* The names this file spells out, for the test that holds them to tokens.py's. */
 static int
 exec_module(PyObject *module)
 {
-    PyObject *raw = PyTuple_New(sizeof RAW_NAMES / sizeof *RAW_NAMES);
-    if (raw == NULL) {
-        return -1;
-    }
-    for (size_t k = 0; k < sizeof RAW_NAMES / sizeof *RAW_NAMES; k++) {
-        PyObject *name = PyUnicode_FromString(RAW_NAMES[k]);
-        if (name == NULL) {
-            Py_DECREF(raw);
-            return -1;
-        }
-        PyTuple_SET_ITEM(raw, (Py_ssize_t)k, name);
-    }
-    if (PyModule_AddObject(module, "RAW_NAMES", raw) < 0) {
-        Py_DECREF(raw);
-        return -1;
-    }
-    PyObject *formatting = PyTuple_New(sizeof FORMATTING / sizeof *FORMATTING);
-    if (formatting == NULL) {
-        return -1;
-    }
-    for (size_t k = 0; k < sizeof FORMATTING / sizeof *FORMATTING; k++) {
-        PyObject *name = PyUnicode_FromString(FORMATTING[k]);
-        if (name == NULL) {
-            Py_DECREF(formatting);
-            return -1;
-        }
-        PyTuple_SET_ITEM(formatting, (Py_ssize_t)k, name);
-    }
-    if (PyModule_AddObject(module, "FORMATTING", formatting) < 0) {
-        Py_DECREF(formatting);
-        return -1;
-    }
-    PyObject *skipped = Py_BuildValue("(ss)", "script", "style");
-    if (skipped == NULL || PyModule_AddObject(module, "SKIPPED_RAW", skipped) < 0) {
-        Py_XDECREF(skipped);
-        return -1;
-    }
-    return 0;
+#define ADD(name) add_names(module, #name, name, sizeof name / sizeof *name)
+    return ADD(RAW_NAMES) < 0 || ADD(FORMATTING) < 0 || ADD(SKIPPED_RAW) < 0 ? -1 : 0;
+#undef ADD
 }
 
 static PyModuleDef_Slot slots[] = {
