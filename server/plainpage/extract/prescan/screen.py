@@ -18,7 +18,9 @@ The tags are read in C (``tokens.py``'s regexes, or the same scan in ``_stops.c`
 where it was built): the scanner skips text, comments and *plain* tags
 (complete, at most ``most`` attributes, a name that is neither counted nor raw text), and
 while nothing foreign is open scripts and styles with a plain start tag, and stops at the
-rest, which are counted and checked here as the model checks them. Tags never
+rest, which are counted and checked here as the model checks them (``_stops.c`` also
+passes the plain formatting and option start tags, counting them: being plain, their
+attributes are within the plain tags' bound, and ``_counted`` adds up the rest). Tags never
 overlap and an attribute takes two bytes, so the tags with at most ``most`` attributes
 compare at most ``most × n / 2`` of them (``n``: the length of the text); a tag shorter
 than ``2 × most`` bytes is one of those, a longer one is counted (or bounded by its
