@@ -84,8 +84,6 @@ def assert_alike(text: str) -> None:
                 expected = content.match(text, pos, end).end()
                 assert _stops.content_skip(text, pos, end, most, TABLE) == expected
                 pos = expected + 1
-    for mark in "<>/":
-        assert _stops.count(text, mark) == text.count(mark)
     # The C scanner counts plain formatting and option tags like any plain tag, within the
     # plain tags' bound: it may prove more, never less, and only what the model accepts.
     for options in (Options(), Options(max_depth=60), Options(max_attributes=3)):
@@ -172,10 +170,6 @@ def test_bad_arguments_are_refused_not_read() -> None:
         _stops.content_skip("<p>", 0, 4, 1, TABLE)
     with pytest.raises(ValueError):
         _stops.content_skip("<p>", 2, 1, 1, TABLE)
-    with pytest.raises(TypeError):
-        _stops.count("<p>", "</")
-    with pytest.raises(TypeError):
-        _stops.count("<p>", "é")
 
 
 def test_long_and_wide_texts_are_read_alike() -> None:

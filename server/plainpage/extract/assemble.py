@@ -12,6 +12,7 @@ from .classify import Decision
 from .page import Metadata, Page
 from .paywall import decide
 from .render import Rendered
+from .strings import word_count
 
 _EXCERPT_CHARS = 300
 
@@ -20,7 +21,7 @@ def assemble(page: Page, meta: Metadata, rendered: Rendered, choice: Choice,
              decision: Decision, options: Options) -> Article:
     """Join metadata, renderings and the removal report into one Article."""
     text = rendered.text
-    words = len(text.split())
+    words = word_count(text)
     confidence = choice.confidence if text else 0.0
     verdict = decide(page, meta, text)
     return Article(

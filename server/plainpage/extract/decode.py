@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from charset_normalizer import from_bytes
 
 from ..errors import NotHTML
+from . import strings
 
 __all__ = ["Decoded", "decode", "resolve_label", "to_text"]
 
@@ -208,7 +209,7 @@ def _clean_str(text: str) -> Decoded:
         text = text.replace("\x00", "") if "\x00" in text else text
         return Decoded(text, text.encode("ascii"))  # (a copy, which the parser makes anyway)
     try:
-        utf8 = text.encode("utf-8")
+        utf8 = strings.utf8(text)  # (in C: most of a page's ASCII 16 bytes at a time)
     except UnicodeEncodeError:
         # Joins surrogate pairs into their character, turns lone halves into U+FFFD.
         text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")

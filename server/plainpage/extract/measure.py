@@ -11,11 +11,12 @@ from typing import TypeVar
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from .strings import nonspace
+
 T = TypeVar("T")
 
 # A link with this much text (a card, a teaser with its summary) is content, not a link.
 CARD_LINK_CHARS = 100
-_ASCII_SPACE = b" \n\t\r"  # what ``nonspace`` leaves out of an ASCII text
 
 
 # Where the parser keeps a tag: table parts only inside a table.
@@ -67,25 +68,6 @@ def first_tag(node: LexborNode, tag_ids: frozenset[int] | int) -> LexborNode | N
         if sub.tag_id in tag_ids:
             return sub
     return None
-
-
-def nonspace(text: str) -> int:
-    """Characters of ``text`` that are not whitespace (space, newline, tab, CR, NBSP)."""
-    if text.isascii():  # a flag of the string, not a scan
-        # one C pass drops all four instead of a count per character
-        return len(text.encode("ascii").translate(None, _ASCII_SPACE))
-    # Each count is a loop over the string; ``in`` is a much faster scan, so the rare
-    # characters are counted only where they occur (about a third less on big texts).
-    size = len(text) - text.count(" ")
-    if "\n" in text:
-        size -= text.count("\n")
-    if "\t" in text:
-        size -= text.count("\t")
-    if "\r" in text:
-        size -= text.count("\r")
-    if "\xa0" in text:
-        size -= text.count("\xa0")
-    return size
 
 
 def text_size(node: LexborNode) -> int:

@@ -24,13 +24,13 @@ from ..clean import BUTTON_TRACE, EMAIL_TRACE
 from ..measure import find_tags, first_tag, tag_id
 from ..patterns import Tokens
 from ..selectors import class_and_id
+from ..strings import lookup
 from .lexicon import (
     HREF_HOSTS,
     HREF_SEGMENTS,
     LEXICON,
     SHARE_INTENTS,
     normalise,
-    words_of,
 )
 
 # Elements judged as one block; inline elements belong to the block around them.
@@ -64,6 +64,9 @@ _SHARE_LINK_WORDS = 15  # a share button counts in a share bar, not beside a par
 _TAIL_KINDS = frozenset({"appeal", "subscribe", "newsletter", "readmore", "share"})
 # Marks that a lead is a label ("Read more: …", "Lire aussi >> …") and not a sentence.
 _LABEL_MARKS = (":", ">", "»", "›", "→", "|", "–", "—", "-", "…", "(")
+# The pre-test's sets, in the forms a whitespace split of raw text yields.
+_SCAN = lookup(LEXICON.raw_cues, LEXICON.raw_firm)
+_CUE, _FIRM = 1, 2  # their bits in what ``_SCAN`` met
 
 # Class/id words per class, for the kind of a block and as one more signal.
 _CLASS_KINDS = (
@@ -199,28 +202,30 @@ def _visit(node: LexborNode, scan: _Scan) -> tuple[tuple[str, str] | None, bool]
 def _pretest(raw: str) -> tuple[str, list[str]] | bool:
     """What the text alone says of a block: False (no cue: skip it and its children),
     True (look inside only) or its normal form and words, to be judged."""
-    lowered = raw.lower()
-    tokens = lowered.split()
-    if LEXICON.raw_cues.isdisjoint(tokens):
+    count, met = _SCAN(raw)  # (without a str per word: most blocks end here)
+    if not met & _CUE:
         return False
-    if (LEXICON.raw_firm.isdisjoint(tokens) and len(tokens) > _CUE_LINE_WORDS
-            and not _may_lead(tokens)):
+    if not met & _FIRM and count > _CUE_LINE_WORDS and not _may_lead(raw, count):
         return True  # nothing here can be a firm signal; a child may start with a label
-    words = words_of(tokens) or [""]  # as "".split(" ") gives
+    norm = normalise(raw)
+    words = norm.split(" ")
     if len(words) > _MAX_WORDS:
         return True
-    return " ".join(words), words
+    return norm, words
 
 
-def _may_lead(tokens: list[str]) -> bool:
-    """True when the block may open with a lead label ("Read more:", "Lire aussi")."""
-    if len(tokens) > _LEAD_MAX_WORDS:
+def _may_lead(raw: str, count: int) -> bool:
+    """True when the block (of ``count`` words) may open with a lead label ("Read more:",
+    "Lire aussi")."""
+    if count > _LEAD_MAX_WORDS:
         return False
-    if tokens[0].isalnum() and tokens[0] not in LEXICON.lead:
+    # the first words of raw.lower().split(): lower() neither makes nor takes white space,
+    # and a word's lower case does not depend on the words around it
+    tokens = raw.split(None, 3)[:3]
+    first = tokens[0].lower()
+    if first.isalnum() and first not in LEXICON.lead:
         return False  # a plain first word that opens no lead settles it (most prose)
-    # normalise(" ".join(tokens[:3])).split(" "): the tokens are lower-cased already, and
-    # lower() is idempotent (every code point's lower case is its own lower case)
-    head = words_of(tokens[:3]) or [""]
+    head = normalise(" ".join(tokens)).split(" ")
     return head[0] in LEXICON.lead_starts or " ".join(head[:2]) in LEXICON.lead_starts
 
 

@@ -13,45 +13,16 @@ aussi"); ``STRONG`` phrases rarely occur in article prose ("we have a small favo
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from types import MappingProxyType
 
-_WORD_RE = re.compile(r"[^\W_]+")
+from ..strings import normal as normalise  # (lower case, words only, one space between)
+
 # Punctuation that sticks to a word in running text ("more:", "(share", "«lire"): the
 # cheap pre-test splits on whitespace only, so it looks for these forms too.
 _STUCK_AFTER = (":", ".", ",", "!", "?", ";", ")", "»", "…", "\"", "”", "'")
 _STUCK_BEFORE = ("(", "«", "\"", "“", "„", "¿", "¡", "[", "'")
 _ELIDED = ("l'", "d'", "s'", "m'", "n'", "qu'", "l’", "d’", "s’", "m’", "n’", "qu’")
-# What ``words_of`` strips from a token's ends before it needs the regex: none of these is
-# a letter or digit, so the words are the same.
-_PUNCTUATION = ":.,!?;)»…\"”'(«“„¿¡[’‘-–—/*"
-
-
-def normalise(text: str) -> str:
-    """Lower case, words only (punctuation and symbols dropped), one space between."""
-    return " ".join(_WORD_RE.findall(text.lower()))
-
-
-def words_of(tokens: list[str]) -> list[str]:
-    """The words of ``normalise``, from the whitespace split of the lower-cased text.
-
-    The same words: a run of letters and digits never spans whitespace. Most tokens are
-    one such run already (``isalnum`` is the regex's ``[^\\W_]`` for a whole string), and
-    the regex, which costs about 90 ns a character, only splits the others ("fox’s").
-    """
-    words: list[str] = []
-    for token in tokens:
-        if token.isalnum():
-            words.append(token)
-            continue
-        # most of the others are a word with punctuation stuck to it ("more:", "(share")
-        core = token.strip(_PUNCTUATION)
-        if core.isalnum():
-            words.append(core)
-        elif core:
-            words += _WORD_RE.findall(core)
-    return words
 
 
 _LEAD = {

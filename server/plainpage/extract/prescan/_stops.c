@@ -5,7 +5,7 @@
  * first stop group it finds, with its attribute count; one difference: plain formatting
  * and option start tags, where the regex stops, are counted here and passed (screen.py
  * adds them up as it would have one by one). content_skip does what
- * ``tokens.content_scanner`` does, count what str.count does for one ASCII character.
+ * ``tokens.content_scanner`` does.
  * tokens.py explains the grammar; this file follows it step by step, and
  * tests/test_prescan_stops.py compares the two on the project's pages and on random
  * markup (on the 2 190 pages of the evaluation corpora they agreed everywhere).
@@ -501,53 +501,9 @@ content_skip(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t narg
     }
 }
 
-/* How often the ASCII character ``c`` occurs in ``text``, sixteen bytes at a time. */
-static PyObject *
-count(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
-{
-    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) ||
-        PyUnicode_GET_LENGTH(args[1]) != 1 || PyUnicode_READ_CHAR(args[1], 0) > 127) {
-        PyErr_SetString(PyExc_TypeError, "count(text: str, char: str), char one ASCII character");
-        return NULL;
-    }
-    PyObject *text = args[0];
-    Py_UCS4 c = PyUnicode_READ_CHAR(args[1], 0);
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, found = 0;
-#if defined(__SSE2__)
-    if (kind == PyUnicode_1BYTE_KIND || kind == PyUnicode_2BYTE_KIND) {
-        /* Each lane counts its matches (a match compares as -1); the lanes are added up
-         * before a byte lane could overflow, every 255 rounds. */
-        Py_ssize_t step = 16 / kind; /* characters per 16 bytes */
-        const char *bytes = data;
-        const __m128i wanted = kind == 1 ? _mm_set1_epi8((char)c) : _mm_set1_epi16((short)c);
-        const __m128i zero = _mm_setzero_si128();
-        while (i + step <= n) {
-            __m128i lanes = zero;
-            for (int round = 0; round < 255 && i + step <= n; round++, i += step) {
-                __m128i chunk = _mm_loadu_si128((const __m128i *)(bytes + i * kind));
-                lanes = _mm_sub_epi8(lanes, kind == 1 ? _mm_cmpeq_epi8(chunk, wanted)
-                                                      : _mm_cmpeq_epi16(chunk, wanted));
-            }
-            __m128i sums = _mm_sad_epu8(lanes, zero); /* two 64-bit sums of the 16 lanes */
-            found += _mm_cvtsi128_si32(sums) + _mm_cvtsi128_si32(_mm_srli_si128(sums, 8));
-        }
-        found /= kind; /* (a 2-byte match counts in both of its byte lanes) */
-    }
-#endif
-    for (; i < n; i++) {
-        found += PyUnicode_READ(kind, data, i) == c;
-    }
-    return PyLong_FromSsize_t(found);
-}
-
 static PyMethodDef methods[] = {
     {"content_skip", (PyCFunction)(void (*)(void))content_skip, METH_FASTCALL,
      "Where tokens.content_scanner(most).match(text, pos, end) ends."},
-    {"count", (PyCFunction)(void (*)(void))count, METH_FASTCALL,
-     "How often one ASCII character occurs in a str (str.count compares it character by "
-     "character; this takes sixteen bytes at a time)."},
     {"next_stop", (PyCFunction)(void (*)(void))next_stop, METH_FASTCALL,
      "The next stop of the screen's scanner from pos, but at plain formatting and option "
      "start tags, which it counts: (begin, end, name start, name end, attribute count, end "

@@ -43,6 +43,7 @@ from collections.abc import Iterator
 from itertools import islice
 
 from ...options import Options
+from .. import strings
 from .grammar import (
     _AFE_WEIGHT,
     _ATTR,
@@ -350,10 +351,10 @@ def _count(text: str, utf8: bytes | None, mark: str) -> int:
     """How often ``mark`` (ASCII) occurs in the text: in its UTF-8 bytes when given, where
     an ASCII byte only ever stands for its character, so the counts are equal. A single
     byte is found there by memchr (``bytes.replace``), where ``str.count`` compares every
-    character (the '<' of a median page: 30 µs instead of 80); ``_stops.count`` compares
-    sixteen bytes at a time in the str itself (15 µs)."""
-    if len(mark) == 1 and _in_c is not None:
-        return _in_c.count(text, mark)
+    character (the '<' of a median page: 30 µs instead of 80); ``strings.count_of`` in C
+    compares sixteen bytes at a time in the str itself (15 µs)."""
+    if len(mark) == 1 and strings.IN_C:
+        return strings.count_of(text, mark)
     if utf8 is None:
         return text.count(mark)
     if len(mark) == 1:
