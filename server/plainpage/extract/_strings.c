@@ -6,7 +6,7 @@
  * (one curly quote makes it one) that is all but a few hundredths of a percent ASCII, and
  * CPython encodes a 2-byte str a character at a time: a tenth of a millisecond for a
  * median page. Here a run of ASCII is checked and narrowed eight or sixteen characters at
- * a time; two passes, the size and then the bytes.
+ * a time, in one pass.
  *
  * count_of(text, chars) is how often any of ``chars`` (Latin-1) occurs, and nonspace(text)
  * len(text) less its spaces, newlines, tabs, CRs and no-break spaces, sixteen bytes at a
@@ -444,8 +444,9 @@ word_count(PyObject *Py_UNUSED(module), PyObject *text)
 }
 
 /* How often any of the ``k`` (at most 8) Latin-1 characters ``wanted`` occurs in the
- * str's characters ``data``: sixteen bytes at a time for 1- and 2-byte strs. */
-static Py_ssize_t
+ * str's characters ``data``: sixteen bytes at a time for 1- and 2-byte strs. Inlined where
+ * ``k`` is a constant, so that the comparisons unroll. */
+INLINE Py_ssize_t
 count_any(int kind, const void *data, Py_ssize_t n, const Py_UCS4 *wanted, int k)
 {
     Py_ssize_t i = 0, found = 0;
@@ -506,8 +507,12 @@ count_of(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
         wanted[j] = PyUnicode_READ_CHAR(args[1], j);
     }
     PyObject *text = args[0];
-    return PyLong_FromSsize_t(count_any(PyUnicode_KIND(text), PyUnicode_DATA(text),
-                                        PyUnicode_GET_LENGTH(text), wanted, k));
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    /* one character (the pre-scan's '<') is the common case */
+    return PyLong_FromSsize_t(k == 1 ? count_any(kind, data, n, wanted, 1)
+                                     : count_any(kind, data, n, wanted, k));
 }
 
 static PyObject *
@@ -522,74 +527,38 @@ nonspace(PyObject *Py_UNUSED(module), PyObject *text)
         n - count_any(PyUnicode_KIND(text), PyUnicode_DATA(text), n, blank, 5));
 }
 
-INLINE int
-is_surrogate(Py_UCS4 c)
-{
-    return c >= 0xD800 && c <= 0xDFFF;
-}
-
-/* UTF-8 bytes of one code point. */
-INLINE Py_ssize_t
-width(Py_UCS4 c)
-{
-    return c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-}
-
-/* The ASCII characters from ``i`` on: where the first other one is (or ``n``). */
-INLINE Py_ssize_t
-ascii_run(int kind, const void *data, Py_ssize_t i, Py_ssize_t n)
-{
-#if defined(__SSE2__)
-    const char *bytes = data;
-    Py_ssize_t step = 16 / kind;
-    while (i + step <= n) {
-        __m128i chunk = _mm_loadu_si128((const __m128i *)(bytes + i * kind));
-        int past;
-        if (kind == PyUnicode_1BYTE_KIND) {
-            past = _mm_movemask_epi8(chunk); /* the high bit of each byte */
-        }
-        else if (kind == PyUnicode_2BYTE_KIND) {
-            /* a character past ASCII has a bit set in 0xFF80 */
-            __m128i high = _mm_and_si128(chunk, _mm_set1_epi16((short)0xFF80));
-            past = 0xFFFF ^ _mm_movemask_epi8(_mm_cmpeq_epi16(high, _mm_setzero_si128()));
-        }
-        else {
-            __m128i high = _mm_and_si128(chunk, _mm_set1_epi32((int)0xFFFFFF80));
-            past = 0xFFFF ^ _mm_movemask_epi8(_mm_cmpeq_epi32(high, _mm_setzero_si128()));
-        }
-        if (past) {
-            return i + __builtin_ctz((unsigned)past) / kind;
-        }
-        i += step;
-    }
-#endif
-    while (i < n && PyUnicode_READ(kind, data, i) < 0x80) {
-        i++;
-    }
-    return i;
-}
-
-/* Copy the ASCII characters data[i:end] to ``out`` as bytes. */
+/* Write the ASCII characters from ``*i`` on to ``*out`` as bytes, a block at a time, up to
+ * the first block with another character (or the last, short block): the scalar loop
+ * takes it from there. */
 INLINE void
-narrow(int kind, const void *data, Py_ssize_t i, Py_ssize_t end, char *out)
+ascii_blocks(int kind, const void *data, Py_ssize_t *i, Py_ssize_t n, char **out)
 {
-    if (kind == PyUnicode_1BYTE_KIND) {
-        memcpy(out, (const char *)data + i, (size_t)(end - i));
-        return;
-    }
 #if defined(__SSE2__)
-    if (kind == PyUnicode_2BYTE_KIND) {
-        const Py_UCS2 *chars = data;
-        for (; i + 16 <= end; i += 16, out += 16) {
-            __m128i low = _mm_loadu_si128((const __m128i *)(chars + i));
-            __m128i high = _mm_loadu_si128((const __m128i *)(chars + i + 8));
-            _mm_storeu_si128((__m128i *)out, _mm_packus_epi16(low, high));
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const char *chars = data;
+        for (; *i + 16 <= n; *i += 16, *out += 16) {
+            __m128i chunk = _mm_loadu_si128((const __m128i *)(chars + *i));
+            if (_mm_movemask_epi8(chunk)) { /* a byte with its high bit set */
+                return;
+            }
+            _mm_storeu_si128((__m128i *)*out, chunk);
         }
     }
-#endif
-    for (; i < end; i++) {
-        *out++ = (char)PyUnicode_READ(kind, data, i);
+    else if (kind == PyUnicode_2BYTE_KIND) {
+        const Py_UCS2 *chars = data;
+        const __m128i high = _mm_set1_epi16((short)0xFF80), zero = _mm_setzero_si128();
+        for (; *i + 8 <= n; *i += 8, *out += 8) {
+            __m128i chunk = _mm_loadu_si128((const __m128i *)(chars + *i));
+            /* a character past ASCII has a bit set in 0xFF80 */
+            if (_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_and_si128(chunk, high), zero)) != 0xFFFF) {
+                return;
+            }
+            _mm_storel_epi64((__m128i *)*out, _mm_packus_epi16(chunk, chunk));
+        }
     }
+#else
+    (void)kind, (void)data, (void)i, (void)n, (void)out;
+#endif
 }
 
 static PyObject *
@@ -600,37 +569,31 @@ utf8(PyObject *Py_UNUSED(module), PyObject *text)
     }
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text), size = 0;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     if (PyUnicode_IS_ASCII(text)) {
         return PyBytes_FromStringAndSize((const char *)data, n);
     }
-    for (Py_ssize_t i = 0; i < n;) {
-        Py_ssize_t end = ascii_run(kind, data, i, n);
-        size += end - i;
-        for (i = end; i < n; i++) {
-            Py_UCS4 c = PyUnicode_READ(kind, data, i);
-            if (c < 0x80) {
-                break;
-            }
-            if (is_surrogate(c)) {
-                Py_RETURN_NONE;
-            }
-            size += width(c);
-        }
+    /* one pass into room for the widest encoding, then the bytes object is cut to size */
+    if (n > PY_SSIZE_T_MAX / 4) {
+        return PyErr_NoMemory();
     }
-    PyObject *bytes = PyBytes_FromStringAndSize(NULL, size);
+    PyObject *bytes = PyBytes_FromStringAndSize(NULL, n * (kind == 1 ? 2 : kind == 2 ? 3 : 4));
     if (bytes == NULL) {
         return NULL;
     }
     char *out = PyBytes_AS_STRING(bytes);
     for (Py_ssize_t i = 0; i < n;) {
-        Py_ssize_t end = ascii_run(kind, data, i, n);
-        narrow(kind, data, i, end, out);
-        out += end - i;
-        for (i = end; i < n; i++) {
+        ascii_blocks(kind, data, &i, n, &out);
+        Py_ssize_t stop = i + 16 < n ? i + 16 : n; /* past the block that stopped it */
+        for (; i < stop; i++) {
             Py_UCS4 c = PyUnicode_READ(kind, data, i);
             if (c < 0x80) {
-                break;
+                *out++ = (char)c;
+                continue;
+            }
+            if (c >= 0xD800 && c <= 0xDFFF) { /* a surrogate: str.encode's error */
+                Py_DECREF(bytes);
+                Py_RETURN_NONE;
             }
             if (c < 0x800) {
                 *out++ = (char)(0xC0 | (c >> 6));
@@ -646,6 +609,9 @@ utf8(PyObject *Py_UNUSED(module), PyObject *text)
             }
             *out++ = (char)(0x80 | (c & 0x3F));
         }
+    }
+    if (_PyBytes_Resize(&bytes, out - PyBytes_AS_STRING(bytes)) < 0) {
+        return NULL;
     }
     return bytes;
 }
