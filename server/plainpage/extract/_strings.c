@@ -31,7 +31,7 @@
 #include <emmintrin.h>
 #endif
 
-/* A Bloom filter per set, of the members' cores (``core``: "(share" and "share:" are
+/* A Bloom filter per set, of the members' cores (``core_step``: "(share" and "share:" are
  * "share"): 2^17 bits (16 KB) and two bits a core; with the lexicon's 5 500 cores about
  * one absent word in 150 gets through. */
 #define FILTER_BITS 17
@@ -286,7 +286,7 @@ COUNT(4, Py_UCS4)
                 failed = look_up_other(self, text, start, i, &met);                         \
             }                                                                               \
             else if (may_hold(self, hash, met)) {                                           \
-                failed = look_up_folded(self, KIND, data, start, i, top, hash, &met);          \
+                failed = look_up_folded(self, KIND, data, start, i, top, hash, &met);       \
             }                                                                               \
             if (failed) {                                                                   \
                 return NULL;                                                                \
