@@ -41,6 +41,11 @@ _LEXICON = (strings.lookup(LEXICON.raw_cues, LEXICON.raw_firm),
             strings.lookup(LEXICON.raw_cues, LEXICON.raw_firm, in_c=False))
 
 
+def _by_the_regex(text: str) -> str:
+    """What the normal form is: the runs of letters and digits, one space between."""
+    return " ".join(re.findall(r"[^\W_]+", text.lower()))
+
+
 def _page_texts() -> list[str]:
     from selectolax.lexbor import LexborHTMLParser
 
@@ -54,7 +59,7 @@ def _page_texts() -> list[str]:
 def assert_alike(text: str, sets: tuple[frozenset[str], ...] | None = None) -> None:
     assert _strings.word_count(text) == strings._word_count(text) == len(text.split())
     assert _strings.nonspace(text) == strings._nonspace(text)
-    assert _strings.normal(text) == strings._normal(text)
+    assert _strings.normal(text) == strings._normal(text) == _by_the_regex(text)
     in_c, in_python = _LEXICON if sets is None else (
         strings.lookup(*sets), strings.lookup(*sets, in_c=False))
     assert in_c(text) == in_python(text)
@@ -141,6 +146,12 @@ def test_bad_arguments_are_refused() -> None:
         _strings.Lookup(frozenset({"a"})).scan(None)
     # members that are not str are never found, and do not get in the way
     assert _strings.Lookup(frozenset({1, "a"})).scan("a 1") == (2, 1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_texts)
+def test_the_python_normal_form_is_the_regexs(text: str) -> None:
+    assert strings._normal(text) == _by_the_regex(text)
 
 
 def test_the_python_answers() -> None:

@@ -22,6 +22,9 @@ __all__ = ["IN_C", "count_of", "lookup", "nonspace", "normal", "utf8", "word_cou
 #: Whether the C module answers (callers with a faster fallback of their own ask).
 IN_C = _in_c is not None
 _WORD_RE = re.compile(r"[^\W_]+")  # a run of letters and digits
+# What ``_normal`` strips from a word's ends before it needs the regex: none of these is a
+# letter or digit, so the runs are the same.
+_PUNCTUATION = ":.,!?;)»…\"”'(«“„¿¡[’‘-–—/*"
 _ASCII_SPACE = b" \n\t\r"  # what ``nonspace`` leaves out of an ASCII text
 
 #: A text's (``len(text.split())``, the bits of the sets some lower-cased word is in).
@@ -68,8 +71,22 @@ def _word_count(text: str) -> int:
 
 
 def _normal(text: str) -> str:
-    """The runs of letters and digits of the lower-cased text, one space between."""
-    return " ".join(_WORD_RE.findall(text.lower()))
+    """The runs of letters and digits of the lower-cased text, one space between:
+    ``" ".join(_WORD_RE.findall(text.lower()))``, word by word (a run never spans white
+    space). Most words are one run already (``isalnum`` is the regex's ``[^\\W_]`` for a
+    whole string) or one with punctuation stuck to it; the regex, about 90 ns a character,
+    only splits the others ("fox’s")."""
+    runs: list[str] = []
+    for word in text.lower().split():
+        if word.isalnum():
+            runs.append(word)
+            continue
+        core = word.strip(_PUNCTUATION)
+        if core.isalnum():
+            runs.append(core)
+        elif core:
+            runs += _WORD_RE.findall(core)
+    return " ".join(runs)
 
 
 def lookup(*sets: frozenset[str], in_c: bool = True) -> Scan:
