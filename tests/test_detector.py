@@ -142,6 +142,14 @@ def test_a_donate_button_says_what_the_box_is_for() -> None:
     assert "data-plainpage" not in article.html  # the traces never reach the output
 
 
+def test_only_the_traces_clean_leaves_say_what_a_box_is_for() -> None:
+    # The page's own attribute of the same name is not a button clean took out.
+    box = ("<div class='x' data-plainpage-button='Donate now'><p>Independent reporting needs"
+           " readers like you.</p></div>")
+    article = plainpage.extract(page(box), "https://news.example/a")
+    assert not any("button" in r.reason for r in article.removed)
+
+
 @pytest.mark.parametrize("text", [
     "Read more: the “Council” won’t meet—again…", "snake_case and kebab-case (maybe)",
     "İstanbul ΟΔΟΣ Straße l'abonnement", "  12,5 % — 3×4 = x²  ", "", "!!! ???",

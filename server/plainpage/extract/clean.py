@@ -92,7 +92,8 @@ def clean(page: Page, options: Options) -> list[Pending]:
     for node in outermost(_attached(inventory.controls)):
         if node.tag == "button" and len(node.text()) >= _BUTTON_TEXT_CHARS:
             continue  # an accordion's question, not a "Subscribe" button
-        _leave_trace(node)
+        if _leave_trace(node):
+            page.traced = True
         _record(node, "noise", "form control", pending)
     return pending
 
@@ -143,23 +144,28 @@ def _screen_reader_only(body: LexborNode) -> list[LexborNode]:
     return found
 
 
-def _leave_trace(control: LexborNode) -> None:
+def _leave_trace(control: LexborNode) -> bool:
     """Mark the control's parent with what the control was (an e-mail field, a button's
-    label): the boilerplate detector reads it, as the control itself goes."""
+    label): the boilerplate detector reads it, as the control itself goes. True if it
+    left a trace."""
     parent = control.parent
     if parent is None:
-        return
+        return False
     attrs = control.attributes
     if control.tag == "input":
         kind = (attrs.get("type") or "").lower()
         if kind == "email" or "mail" in (attrs.get("name") or "").lower():
             parent.attrs[EMAIL_TRACE] = "1"
-        elif kind in ("submit", "button") and attrs.get("value"):
+            return True
+        if kind in ("submit", "button") and attrs.get("value"):
             parent.attrs[BUTTON_TRACE] = (attrs.get("value") or "")[:_BUTTON_TEXT_CHARS]
+            return True
     elif control.tag == "button":
         label = " ".join(control.text().split())
         if label:
             parent.attrs[BUTTON_TRACE] = label
+            return True
+    return False
 
 
 def outermost(nodes: list[LexborNode]) -> list[LexborNode]:

@@ -57,6 +57,9 @@ class Page:
     #: The elements ``parse``'s one walk listed by tag, for ``clean`` to remove; None once
     #: a site rule's transforms have changed the tree (``clean`` then walks it again).
     inventory: Inventory | None = None
+    #: Whether ``clean`` left the trace of a form control (an e-mail field, a button's
+    #: label) on some element: the detector looks for traces only then.
+    traced: bool = False
 
     @property
     def body(self) -> LexborNode | None:

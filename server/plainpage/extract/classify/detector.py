@@ -130,12 +130,13 @@ def class_kind(names: str) -> str | None:
     return None
 
 
-def detect(root: LexborNode, *, inclusive: bool = False
+def detect(root: LexborNode, *, inclusive: bool = False, traced: bool = True
            ) -> list[tuple[LexborNode, tuple[str, str]]]:
     """Blocks under ``root`` (with ``inclusive``, ``root`` itself first) that the signals
     call boilerplate, with (kind, reason). ``inclusive`` is for blocks beside the article,
-    which have no place in its text."""
-    scan = _Scan(root, inclusive)
+    which have no place in its text; ``traced``: whether clean left form controls' traces
+    anywhere (``Page.traced``: if not, none is looked for)."""
+    scan = _Scan(root, inclusive, traced)
     found: list[tuple[LexborNode, tuple[str, str]]] = []
     stack = [root] if inclusive else _children(root)[::-1]
     while stack:
@@ -155,11 +156,11 @@ class _Scan:
 
     __slots__ = ("_raw", "_traces", "inclusive", "root", "tested")
 
-    def __init__(self, root: LexborNode, inclusive: bool) -> None:
+    def __init__(self, root: LexborNode, inclusive: bool, traced: bool) -> None:
         self.root, self.inclusive = root, inclusive
         self.tested: dict[str, tuple[str, list[str]] | bool] = {}
         self._raw: str | None = None
-        self._traces: bool | None = None
+        self._traces: bool | None = None if traced else False
 
     def root_raw(self) -> str:
         """The root's text; empty for blocks beside the article (they have no tail)."""
