@@ -72,6 +72,17 @@ def c_stops(text: str, most: int, skip_raw: bool) -> list[tuple]:
     return stops
 
 
+def assert_foreign_alike(text: str) -> None:
+    """Where each svg/math element surely closes: the same in C as in screen.py."""
+    for found in re.finditer("<(?i:svg|math)", text):
+        tag = grammar._TOKEN.match(text, found.start())
+        if tag is None or tag[6] is None or tag[5] or len(tag[6]) != len(found[0]) - 1:
+            continue  # (not a start tag named svg or math)
+        end, name = tag.end(), tag[6]
+        assert (_stops.simple_foreign_end(text, end, found.start() + 1, found.end())
+                == screen._simple_foreign_end(text, end, grammar._lower(name))), (text, end)
+
+
 def assert_alike(text: str) -> None:
     for most in (0, 1, 2, 32):
         for skip_raw in (True, False):
@@ -84,6 +95,7 @@ def assert_alike(text: str) -> None:
                 expected = content.match(text, pos, end).end()
                 assert _stops.content_skip(text, pos, end, most, TABLE) == expected
                 pos = expected + 1
+    assert_foreign_alike(text)
     # The C scanner counts plain formatting and option tags like any plain tag, within the
     # plain tags' bound: it may prove more, never less, and only what the model accepts.
     for options in (Options(), Options(max_depth=60), Options(max_attributes=3)):
@@ -102,6 +114,7 @@ def test_ci_builds_the_c_scanner() -> None:
 
 def test_the_names_spelled_out_in_c_are_the_grammars() -> None:
     assert _stops.RAW_NAMES == tuple(grammar._RAW_NAMES.split("|"))
+    assert set(_stops.NOT_PUSHED) == screen._NOT_PUSHED
     assert _stops.SKIPPED_RAW == tokens._SKIPPED_RAW
     assert set(_stops.FORMATTING) == {name for name, kind in COUNTED.items()
                                       if kind == screen._FORMATTING}
@@ -134,7 +147,8 @@ PARTS = st.sampled_from([
 NAMES = st.sampled_from([
     "div", "span", "p", "a", "b", "i", "s", "u", "em", "tt", "big", "bo", "body", "html", "svg",
     "math", "option", "script", "style", "title", "textarea", "xmp", "iframe", "noembed",
-    "noframes", "SCRIPT", "Style", "scripts", "st", "stream", "h1", "x-y", "a:b", "sc", "nob"])
+    "noframes", "SCRIPT", "Style", "scripts", "st", "stream", "h1", "x-y", "a:b", "sc", "nob",
+    "g", "path", "SVG", "foreignObject", "desc", "font", "P", "br", "\u017fvg"])
 ATTRIBUTES = st.sampled_from([
     "", " class=c", ' a="<b>"', " a='>'", ' a="x"b', " a = b", " a=b=c", " a=", ' a="',
     " a='", " a=`x`", " a=<", " @click=x", " :a=1", " a.b_c-d=1", "\t/", " /", "/", "//",
@@ -156,6 +170,20 @@ def test_random_markup_is_read_alike(text: str) -> None:
     assert_alike(text)
 
 
+ICON_PARTS = st.sampled_from([
+    "<svg>", "</svg>", "<SVG viewBox='0 0 9 9'>", "<svg/>", "<g>", "</g>", "</G >",
+    "<path d='M1'/>", "<path>", "</path>", "<use href=#i></use>", "<math>", "<mi>x</mi>",
+    "</math>", "<!-- c -->", "<!--", "<title>t</title>", "<p>", "</p>", "<font color=red>",
+    "<FONT>", "text", "<", "</>", "</ x>", "<style>a</style>", "<foreignObject>", "<desc>",
+    "<a b='>'>", "</a>", "<br>", "<\u017fvg>", "</svg", "<g a", "<![CDATA[x]]>", "<?x>"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(ICON_PARTS, max_size=80).map("".join))
+def test_svg_and_math_elements_close_where_screen_py_says(text: str) -> None:
+    assert_foreign_alike(text)
+
+
 def test_bad_arguments_are_refused_not_read() -> None:
     with pytest.raises(TypeError):
         _stops.next_stop(b"<p>", 0, 1, True, TABLE)
@@ -170,6 +198,10 @@ def test_bad_arguments_are_refused_not_read() -> None:
         _stops.content_skip("<p>", 0, 4, 1, TABLE)
     with pytest.raises(ValueError):
         _stops.content_skip("<p>", 2, 1, 1, TABLE)
+    with pytest.raises(ValueError):
+        _stops.simple_foreign_end("<svg>", 6, 1, 4)
+    with pytest.raises(TypeError):
+        _stops.simple_foreign_end("<svg>", 5, 1)
 
 
 def test_long_and_wide_texts_are_read_alike() -> None:

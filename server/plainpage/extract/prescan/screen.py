@@ -32,8 +32,9 @@ content as markup too (besides skipping it), so it sees the tokens of either rea
 it gives up unless the markup reading ends exactly at the element's end tag, where both
 readings meet again: from there on the tokens are the same whichever the model chose.
 Before that first svg/math start tag, and again after an svg/math element known to close
-(``_simple_foreign_end``), raw text is only text to the model: a script or style skipped
-whole adds nothing but its start tag's attributes, which the plain tags' bound covers.
+(``_simple_foreign_end``, read in C too: ``_stops.simple_foreign_end``), raw text is only
+text to the model: a script or style skipped whole adds nothing but its start tag's
+attributes, which the plain tags' bound covers.
 """
 
 from __future__ import annotations
@@ -221,23 +222,25 @@ class _Screen:
                     return False
             elif kind == _FOREIGN_START:
                 # With nothing foreign open, the model opens this one (and only then).
-                self.foreign_until = None if self.foreign else self._foreign_end(end, name)
+                self.foreign_until = (None if self.foreign
+                                      else self._foreign_end(end, name, begin + 1))
                 self.foreign = True
             grew = grew or kind == _FORMATTING or kind == _OPTION or not self.seen_starts % 256
         return not grew or self.fits(self.starts if self.starts is not None else self.seen_starts)
 
-    def _foreign_end(self, pos: int, name: str) -> int | None:
+    def _foreign_end(self, pos: int, name: str, name_at: int) -> int | None:
         """``_simple_foreign_end``, remembered per markup, so that an icon repeated in every
-        menu item is read once. An end it finds depends only on the text from ``pos`` to
-        that end: the end tag found there closes with its '>', the tokens before it end
-        before it, and no token's match looks past its own end. A None is not remembered
-        (it may rest on text further on)."""
+        menu item is read once (``name_at``: where the start tag's name is). An end it finds
+        depends only on the text from ``pos`` to that end: the end tag found there closes
+        with its '>', the tokens before it end before it, and no token's match looks past
+        its own end. A None is not remembered (it may rest on text further on)."""
         root, text = _lower(name), self.text
         seen = self.icons.setdefault(root, {})
         for markup, length in seen.items():
             if text.startswith(markup, pos):
                 return pos + length
-        found = _simple_foreign_end(text, pos, root)
+        found = (_in_c.simple_foreign_end(text, pos, name_at, name_at + len(name)) if self.in_c
+                 else _simple_foreign_end(text, pos, root))
         if found is not None and len(seen) < _ICONS:
             seen[text[pos:found]] = found - pos
         return found
