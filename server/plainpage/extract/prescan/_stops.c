@@ -6,7 +6,7 @@
  * and option start tags, where the regex stops, are counted here and passed (screen.py
  * adds them up as it would have one by one). content_skip does what
  * ``tokens.content_scanner`` does, simple_foreign_end what screen._simple_foreign_end does
- * (the end of an svg icon: a fifth of the screen's time on pages that have them).
+ * (where an svg icon ends: in Python, a fifth of the screen's time over the Zyte pages).
  * tokens.py explains the grammar; this file follows it step by step, and
  * tests/test_prescan_stops.py compares the two on the project's pages and on random
  * markup (on the 2 190 pages of the evaluation corpora they agreed everywhere).
