@@ -92,8 +92,9 @@ def clean(page: Page, options: Options) -> list[Pending]:
     for node in outermost(_attached(inventory.controls)):
         if node.tag == "button" and len(node.text()) >= _BUTTON_TEXT_CHARS:
             continue  # an accordion's question, not a "Subscribe" button
-        if _leave_trace(node):
-            page.traced = True
+        marked = _leave_trace(node)
+        if marked is not None:
+            page.traces.append(marked)
         _record(node, "noise", "form control", pending)
     return pending
 
@@ -144,28 +145,28 @@ def _screen_reader_only(body: LexborNode) -> list[LexborNode]:
     return found
 
 
-def _leave_trace(control: LexborNode) -> bool:
+def _leave_trace(control: LexborNode) -> LexborNode | None:
     """Mark the control's parent with what the control was (an e-mail field, a button's
-    label): the boilerplate detector reads it, as the control itself goes. True if it
-    left a trace."""
+    label): the boilerplate detector reads it, as the control itself goes. Returns the
+    parent it marked, if any."""
     parent = control.parent
     if parent is None:
-        return False
+        return None
     attrs = control.attributes
     if control.tag == "input":
         kind = (attrs.get("type") or "").lower()
         if kind == "email" or "mail" in (attrs.get("name") or "").lower():
             parent.attrs[EMAIL_TRACE] = "1"
-            return True
+            return parent
         if kind in ("submit", "button") and attrs.get("value"):
             parent.attrs[BUTTON_TRACE] = (attrs.get("value") or "")[:_BUTTON_TEXT_CHARS]
-            return True
+            return parent
     elif control.tag == "button":
         label = " ".join(control.text().split())
         if label:
             parent.attrs[BUTTON_TRACE] = label
-            return True
-    return False
+            return parent
+    return None
 
 
 def outermost(nodes: list[LexborNode]) -> list[LexborNode]:

@@ -57,9 +57,10 @@ class Page:
     #: The elements ``parse``'s one walk listed by tag, for ``clean`` to remove; None once
     #: a site rule's transforms have changed the tree (``clean`` then walks it again).
     inventory: Inventory | None = None
-    #: Whether ``clean`` left the trace of a form control (an e-mail field, a button's
-    #: label) on some element: the detector looks for traces only then.
-    traced: bool = False
+    #: The elements ``clean`` marked with the trace of a form control it removed (an e-mail
+    #: field, a button's label), in the order it removed them: the detector looks for
+    #: traces under a block by these, without a selector pass.
+    traces: list[LexborNode] = field(default_factory=list)
 
     @property
     def body(self) -> LexborNode | None:

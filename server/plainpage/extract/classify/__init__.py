@@ -87,7 +87,7 @@ def classify(page: Page, choice: Choice, sig: Signals, options: Options,  # noqa
                and sig.good_chars(root, plain=True) >= _ARTICLE_PROSE)
     for each in roots:
         if options.clean_boilerplate:
-            found += detect(each, traced=page.traced)
+            found += detect(each, traces=page.traces)
         found += _furniture(each, root_chars, sig, options, article)
         found += _link_lists(each, root_chars, sig, budget or Budget(0))
     found += _title_heading(page, root)
@@ -119,7 +119,7 @@ def _outside(page: Page, roots: tuple[LexborNode, ...], ruled: Sequence[Hit],
     hits = [(node, kind, reason) for node, kind, reason in ruled if node.mem_id not in taken]
     if options.clean_boilerplate and page.body is not None:
         ruled_nodes = [node for node, _, _ in ruled]
-        around = _around(page.body, roots[0], sig, page.traced)
+        around = _around(page.body, roots[0], sig, page.traces)
         hits += [(node, kind, reason) for node, (kind, reason) in around
                  if not any(contains(node, hit) or contains(hit, node) for hit in ruled_nodes)]
     report = []
@@ -133,7 +133,8 @@ def _outside(page: Page, roots: tuple[LexborNode, ...], ruled: Sequence[Hit],
     return report
 
 
-def _around(body: LexborNode, root: LexborNode, sig: Signals, traced: bool) -> list[Found]:
+def _around(body: LexborNode, root: LexborNode, sig: Signals,
+            traces: Sequence[LexborNode]) -> list[Found]:
     """Boilerplate in the small blocks beside the article and beside each of its ancestors
     (a banner in the header, a box after the article). Big neighbours (menus, sidebars,
     footers) are not searched: the cost would be the whole page's text."""
@@ -151,7 +152,7 @@ def _around(body: LexborNode, root: LexborNode, sig: Signals, traced: bool) -> l
             text = node.text()
             # one with no text but white space (an image, an empty slot) holds no cue word
             if len(text) <= _AROUND_CHARS and text and not text.isspace():
-                found += detect(node, inclusive=True, traced=traced)
+                found += detect(node, inclusive=True, traces=traces)
         current = parent
     return found
 

@@ -15,13 +15,14 @@ of an article is never looked at twice.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from selectolax.lexbor import LexborNode
 
 from ..clean import BUTTON_TRACE, EMAIL_TRACE
-from ..measure import find_tags, first_tag, tag_id
+from ..measure import contains, find_tags, first_tag, tag_id
 from ..patterns import Tokens
 from ..selectors import class_and_id
 from ..strings import lookup
@@ -130,13 +131,14 @@ def class_kind(names: str) -> str | None:
     return None
 
 
-def detect(root: LexborNode, *, inclusive: bool = False, traced: bool = True
+def detect(root: LexborNode, *, inclusive: bool = False,
+           traces: Sequence[LexborNode] | None = None
            ) -> list[tuple[LexborNode, tuple[str, str]]]:
     """Blocks under ``root`` (with ``inclusive``, ``root`` itself first) that the signals
     call boilerplate, with (kind, reason). ``inclusive`` is for blocks beside the article,
-    which have no place in its text; ``traced``: whether clean left form controls' traces
-    anywhere (``Page.traced``: if not, none is looked for)."""
-    scan = _Scan(root, inclusive, traced)
+    which have no place in its text; ``traces``: the elements clean marked with form
+    controls' traces (``Page.traces``; None: look for them in the tree)."""
+    scan = _Scan(root, inclusive, traces)
     found: list[tuple[LexborNode, tuple[str, str]]] = []
     stack = [root] if inclusive else _children(root)[::-1]
     while stack:
@@ -154,13 +156,14 @@ class _Scan:
     text (wrappers repeat their only child's text), the root's text for the tail test and
     whether any form-control trace lies under the root, the last two only when asked."""
 
-    __slots__ = ("_raw", "_traces", "inclusive", "root", "tested")
+    __slots__ = ("_marked", "_raw", "_traces", "inclusive", "root", "tested")
 
-    def __init__(self, root: LexborNode, inclusive: bool, traced: bool) -> None:
-        self.root, self.inclusive = root, inclusive
+    def __init__(self, root: LexborNode, inclusive: bool,
+                 marked: Sequence[LexborNode] | None) -> None:
+        self.root, self.inclusive, self._marked = root, inclusive, marked
         self.tested: dict[str, tuple[str, list[str]] | bool] = {}
         self._raw: str | None = None
-        self._traces: bool | None = None if traced else False
+        self._traces: bool | None = None
 
     def root_raw(self) -> str:
         """The root's text; empty for blocks beside the article (they have no tail)."""
@@ -169,10 +172,14 @@ class _Scan:
         return self._raw
 
     def traces(self) -> bool:
-        """True when a control trace lies under the root (Lexbor's css includes the node
-        itself, so a block without one below the root cannot have one either)."""
+        """True when a control trace lies under the root (or on it, as Lexbor's css finds
+        it), so that a block without one below the root cannot have one either: by the
+        marked elements when known (a few a page), else by a selector pass."""
         if self._traces is None:
-            self._traces = self.root.css_first(f"{_EMAIL_CSS}, {_BUTTON_CSS}") is not None
+            if self._marked is not None:
+                self._traces = any(contains(self.root, node) for node in self._marked)
+            else:
+                self._traces = self.root.css_first(f"{_EMAIL_CSS}, {_BUTTON_CSS}") is not None
         return self._traces
 
 
