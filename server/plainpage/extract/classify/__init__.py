@@ -87,7 +87,7 @@ def classify(page: Page, choice: Choice, sig: Signals, options: Options,  # noqa
                and sig.good_chars(root, plain=True) >= _ARTICLE_PROSE)
     for each in roots:
         if options.clean_boilerplate:
-            found += detect(each, traces=page.traces)
+            found += detect(each, page.traces)
         found += _furniture(each, root_chars, sig, options, article)
         found += _link_lists(each, root_chars, sig, budget or Budget(0))
     found += _title_heading(page, root)
@@ -152,7 +152,7 @@ def _around(body: LexborNode, root: LexborNode, sig: Signals,
             text = node.text()
             # one with no text but white space (an image, an empty slot) holds no cue word
             if len(text) <= _AROUND_CHARS and text and not text.isspace():
-                found += detect(node, inclusive=True, traces=traces)
+                found += detect(node, traces, inclusive=True)
         current = parent
     return found
 

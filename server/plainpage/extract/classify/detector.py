@@ -131,13 +131,12 @@ def class_kind(names: str) -> str | None:
     return None
 
 
-def detect(root: LexborNode, *, inclusive: bool = False,
-           traces: Sequence[LexborNode] | None = None
+def detect(root: LexborNode, traces: Sequence[LexborNode], *, inclusive: bool = False
            ) -> list[tuple[LexborNode, tuple[str, str]]]:
     """Blocks under ``root`` (with ``inclusive``, ``root`` itself first) that the signals
-    call boilerplate, with (kind, reason). ``inclusive`` is for blocks beside the article,
-    which have no place in its text; ``traces``: the elements clean marked with form
-    controls' traces (``Page.traces``; None: look for them in the tree)."""
+    call boilerplate, with (kind, reason). ``traces``: the elements clean marked with form
+    controls' traces (``Page.traces``); ``inclusive`` is for blocks beside the article,
+    which have no place in its text."""
     scan = _Scan(root, inclusive, traces)
     found: list[tuple[LexborNode, tuple[str, str]]] = []
     stack = [root] if inclusive else _children(root)[::-1]
@@ -159,7 +158,7 @@ class _Scan:
     __slots__ = ("_marked", "_raw", "_traces", "inclusive", "root", "tested")
 
     def __init__(self, root: LexborNode, inclusive: bool,
-                 marked: Sequence[LexborNode] | None) -> None:
+                 marked: Sequence[LexborNode]) -> None:
         self.root, self.inclusive, self._marked = root, inclusive, marked
         self.tested: dict[str, tuple[str, list[str]] | bool] = {}
         self._raw: str | None = None
@@ -172,14 +171,10 @@ class _Scan:
         return self._raw
 
     def traces(self) -> bool:
-        """True when a control trace lies under the root (or on it, as Lexbor's css finds
-        it), so that a block without one below the root cannot have one either: by the
-        marked elements when known (a few a page), else by a selector pass."""
+        """True when a control trace lies on the root or under it (a block without one
+        below the root cannot have one either), told by the few elements clean marked."""
         if self._traces is None:
-            if self._marked is not None:
-                self._traces = any(contains(self.root, node) for node in self._marked)
-            else:
-                self._traces = self.root.css_first(f"{_EMAIL_CSS}, {_BUTTON_CSS}") is not None
+            self._traces = any(contains(self.root, node) for node in self._marked)
         return self._traces
 
 

@@ -542,7 +542,7 @@ listed(const Text *t, Py_ssize_t i, Py_ssize_t len, const char *const *names, si
 
 /* screen._simple_foreign_end: where the svg/math element whose start tag (its name at
  * text[name:name+len]) ends at ``pos`` surely closes, or -1. The same tokens as
- * grammar._TOKEN_FOREIGN finds one search after the other. */
+ * grammar._TOKEN_FOREIGN finds one search after the other (``t`` reads comments). */
 static Py_ssize_t
 foreign_end(const Text *t, Py_ssize_t pos, Py_ssize_t name, Py_ssize_t len)
 {
@@ -558,9 +558,7 @@ foreign_end(const Text *t, Py_ssize_t pos, Py_ssize_t name, Py_ssize_t len)
         int end_tag = c == '/' && i + 2 < t->n && IS_ALPHA(d);
         if (c == '!' || c == '?' || (c == '/' && !end_tag && !(d == '>' && i + 2 < t->n))) {
             /* a comment or bogus comment (_COMMENT_BODY), read as skip reads it */
-            Text comments = *t;
-            comments.comments = 1;
-            i = find(t, skip(&comments, i), '<');
+            i = find(t, skip(t, i), '<');
             tokens++;
             continue;
         }
