@@ -15,6 +15,7 @@ from dataclasses import replace
 from ..model import Access, Article, PaywallEvidence
 from .assemble import reading_minutes
 from .render import from_blocks
+from .strings import word_count
 
 __all__ = ["join"]
 
@@ -35,7 +36,7 @@ def join(pages: Sequence[Article], urls: Sequence[str], *, next_page: str | None
     if not later:
         return replace(first, next_page=next_page, pages_note=note)
     rendered = from_blocks([block for page in pages for block in page.blocks])
-    words = len(rendered.text.split())
+    words = word_count(rendered.text)  # (as assemble counts a single page's)
     return replace(
         first,
         text=rendered.text, markdown=rendered.markdown, html=rendered.html,
