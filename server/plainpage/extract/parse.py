@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborDocumentOptions, LexborHTMLParser, LexborNode
 
 from .inventory import Inventory, take
 from .page import Page
@@ -23,12 +23,15 @@ _JSONLD_OPENERS = ("<![CDATA[", "<!--")
 _JSONLD_CLOSERS = ("]]>", "-->")
 _JSONLD_TYPE = "application/ld+json"
 _JSONLD = f'script[type="{_JSONLD_TYPE}"]'
+# Without DOM mutation events (on a page: the selected <option> copied
+# into a <selectedcontent>, form text that clean removes anyway) Lexbor parses 3% faster.
+_AS_PARSED = LexborDocumentOptions.WO_EVENTS
 
 
 def parse(text: str, url: str | None, utf8: bytes | None = None) -> Page:
     """Parse ``text`` once and return the Page every later stage works on. ``utf8``, when
     given, is ``text`` encoded as UTF-8 (what the parser reads; it spares a second encode)."""
-    tree = LexborHTMLParser(utf8 if utf8 is not None else text)
+    tree = LexborHTMLParser(utf8 if utf8 is not None else text, options=_AS_PARSED)
     inventory = take(tree)
     base_url = parseable(_base_url(tree, inventory, parseable(url)))
     html = tree.root
