@@ -12,23 +12,15 @@ from typing import Any
 from selectolax.lexbor import LexborNode
 
 from ..options import Options
+from . import units as text_units
 from .measure import CARD_LINK_CHARS, DOCUMENT_ID, nonspace, tag_id, text_size
 from .page import Page
-from .patterns import COMMAS, class_weight
+from .patterns import class_weight
 from .selectors import names_of
 
-# Elements scored by their whole text.
-_DEEP_UNITS = frozenset(tag_id(tag) for tag in ("p", "pre", "h2", "h3", "h4", "h5", "h6"))
-# Elements scored by their own direct text only: their block children are units themselves,
-# and link text in them is not counted (it sits in <a> children).
-_DIRECT_UNITS = frozenset(tag_id(tag) for tag in (
-    "div", "section", "article", "main", "li", "td", "dd", "blockquote", "th", "span", "font",
-    "center"))
-_MIN_UNIT_CHARS = 22  # non-space characters
 _ANCESTOR_LEVELS = 5  # how far up a unit's score spreads (the parent full, then less)
 # What a unit's score is divided by at each of those levels (Readability's 1, 2, level×3).
 _DIVISORS = (1, 2, *(level * 3 for level in range(2, _ANCESTOR_LEVELS)))
-_OTHER_COMMAS = tuple(comma for comma in COMMAS if comma != ",")
 _A = tag_id("a")
 _LINK_STEPS = 20_000  # elements link counting walks before the page's elements are counted
 _FURNITURE = frozenset(tag_id(tag) for tag in ("aside", "footer", "nav"))
@@ -181,23 +173,12 @@ def compute(page: Page, options: Options) -> Signals:
     # element once at most; hostile markup nests them (<h2><a><h2><a>…) and would make it
     # depth × size: past twice the page's elements, links are no longer counted.
     paths.body = body
-    # One walk finds both kinds (two selector lists cost three times as much); the
-    # direct-text units are scored after all the others, the order the scores add up in.
-    direct = []
-    for node in body.traverse():
-        tid = node.tag_id
-        if tid in _DIRECT_UNITS:  # the commoner kind tested first
-            text = node.text(deep=False)
-            # the raw length bounds the non-space count, which bounds the unit
-            if len(text) >= _MIN_UNIT_CHARS:
-                direct.append((node, text))
-        elif tid in _DEEP_UNITS:
-            text = node.text_lexbor()  # ``text()`` of an element, cheaper (measure.text_size)
-            if len(text) >= _MIN_UNIT_CHARS and (chars := nonspace(text)) >= _MIN_UNIT_CHARS:
-                _add_unit(sig, node, text, chars, True, paths)
-    for node, text in direct:
-        if (chars := nonspace(text)) >= _MIN_UNIT_CHARS:
-            _add_unit(sig, node, text, chars, False, paths)
+    # The direct-text units are scored after all the others, the order the scores add up in.
+    deep, direct = text_units.find(body, page.tree)
+    for node, chars, commas in deep:
+        _add_unit(sig, node, chars, commas, True, paths)
+    for node, chars, commas in direct:
+        _add_unit(sig, node, chars, commas, False, paths)
     _add_sums(sig, paths.starts)
     _total_mass(sig, paths.chains)
     sig.links = paths.chains
@@ -243,10 +224,9 @@ def node_weight(node: LexborNode) -> int:
     return class_weight(names_of(node.attributes).strip())  # class_and_id, one call less
 
 
-def _add_unit(sig: Signals, node: LexborNode, text: str, chars: int, deep: bool,
+def _add_unit(sig: Signals, node: LexborNode, chars: int, commas: int, deep: bool,
               paths: _Paths) -> None:
     links = _link_chars(node, paths) if deep else 0
-    commas = text.count(",") if text.isascii() else _commas(text)
     score = 1 + commas + (chars // 100 if chars < 300 else 3)  # min(…, 3) without the call
     if links:
         score *= max(0.0, 1 - links / chars)
@@ -268,16 +248,6 @@ def _add_unit(sig: Signals, node: LexborNode, text: str, chars: int, deep: bool,
             stat.score += score / divisor
             if contain:
                 score *= _CONTAIN
-
-
-def _commas(text: str) -> int:
-    """Clause separators in a non-ASCII text (an ASCII one has only ","): a separator is
-    counted only where ``in``, a much faster scan than a count, finds it."""
-    commas = text.count(",")
-    for comma in _OTHER_COMMAS:
-        if comma in text:
-            commas += text.count(comma)
-    return commas
 
 
 def _chain(node: LexborNode, chains: dict[int, Link]) -> Link:

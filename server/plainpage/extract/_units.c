@@ -1,0 +1,330 @@
+/* The text units of signals (units.py), found in one walk in C over Lexbor's tree:
+ * units.py holds the same walk in Python, and tests/test_units.py holds the two to each
+ * other.
+ *
+ * find(body, parser, deep_ids, direct_ids, min_chars) returns (deep, direct), lists of
+ * (node, chars, commas) in document order, one per element under ``body`` (itself
+ * included) whose tag id is in ``deep_ids`` (scored by its whole text, ``text_lexbor()``)
+ * or ``direct_ids`` (by its own text nodes, ``text(deep=False)``) and whose text holds at
+ * least ``min_chars`` characters that are not white space (strings.nonspace); ``commas``
+ * counts the clause separators of patterns.COMMAS. The ids are bytes of 0/1 by tag id.
+ * It returns None for a node that is not in a document (units.py walks it in Python).
+ *
+ * Why: the Python walk makes a LexborNode for every element of the body (560 on a median
+ * page) and a str of the text of every candidate (some 300) to keep about 35. Here the
+ * walk reads Lexbor's nodes and makes objects only for the units.
+ *
+ * How it reaches Lexbor, all through what selectolax publishes for Cython modules
+ * (selectolax/lexbor.pxd): a LexborNode's ``mem_id`` is its lxb_dom_node_t pointer; the
+ * static ``LexborNode.new(node, parser)`` is the first entry of the type's vtable, the
+ * capsule ``LexborNode.__pyx_vtable__`` that a module cimporting it reads; Lexbor's
+ * functions are exported by selectolax's module and looked up there with dlsym (the module
+ * is loaded already; RTLD_NOLOAD never loads a second copy). ``bind`` does that once, at
+ * import; units.py checks the answers on a probe page and otherwise walks in Python.
+ *
+ * Texts are read as selectolax reads them: Lexbor's textContent for the deep ones, the
+ * direct text nodes' data joined for the others, decoded as UTF-8 with "replace" only
+ * when not ASCII (an ASCII text is counted in its bytes). Every buffer Lexbor hands out is
+ * given back to the document at once.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <dlfcn.h>
+#include <stdint.h>
+#include <string.h>
+
+/* lxb_dom_node_type_t: the DOM's nodeType numbers. */
+#define NODE_TEXT 3
+#define NODE_DOCUMENT 9
+#define TAG_IDS 4096  /* longest id table accepted; Lexbor's own tags are below ~200 */
+
+typedef struct node node;
+static node *(*first_child)(node *);
+static node *(*next_sibling)(node *);
+static node *(*parent_of)(node *);
+static uintptr_t (*tag_id_of)(node *);
+static int (*type_of)(node *);
+static unsigned char *(*text_content)(node *, size_t *);
+static void *(*destroy_text)(node *, unsigned char *);
+/* LexborNode.new: a new reference, or NULL with an exception set */
+static PyObject *(*new_node)(node *, PyObject *);
+/* LexborHTMLParser, the type new_node's second argument must have */
+static PyTypeObject *parser_type;
+
+static PyObject *
+bind(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    const char *path;
+    PyObject *capsule, *parser_class;
+    if (!PyArg_ParseTuple(args, "sOO!", &path, &capsule, &PyType_Type, &parser_class))
+        return NULL;
+    void *lib = dlopen(path, RTLD_NOW | RTLD_NOLOAD);
+    void **vtable = PyCapsule_IsValid(capsule, NULL) ? PyCapsule_GetPointer(capsule, NULL) : NULL;
+    PyErr_Clear();
+    if (lib == NULL || vtable == NULL || vtable[0] == NULL)
+        Py_RETURN_FALSE;
+    first_child = (node *(*)(node *))dlsym(lib, "lxb_dom_node_first_child_noi");
+    next_sibling = (node *(*)(node *))dlsym(lib, "lxb_dom_node_next_noi");
+    parent_of = (node *(*)(node *))dlsym(lib, "lxb_dom_node_parent_noi");
+    tag_id_of = (uintptr_t (*)(node *))dlsym(lib, "lxb_dom_node_tag_id_noi");
+    type_of = (int (*)(node *))dlsym(lib, "lxb_dom_node_type_noi");
+    text_content = (unsigned char *(*)(node *, size_t *))dlsym(lib, "lxb_dom_node_text_content");
+    destroy_text = (void *(*)(node *, unsigned char *))dlsym(
+        lib, "lxb_dom_document_destroy_text_noi");
+    new_node = (PyObject *(*)(node *, PyObject *))vtable[0];
+    Py_XSETREF(parser_type, (PyTypeObject *)Py_NewRef(parser_class));
+    dlclose(lib);  /* (NOLOAD took a reference to the loaded module: give it back) */
+    if (!(first_child && next_sibling && parent_of && tag_id_of && type_of && text_content
+          && destroy_text)) {
+        first_child = NULL;
+        Py_RETURN_FALSE;
+    }
+    Py_RETURN_TRUE;
+}
+
+/* A growing byte buffer for the joined direct text of one element. */
+typedef struct {
+    char *data;
+    size_t length, size;
+} buffer;
+
+static int
+append(buffer *buf, const unsigned char *data, size_t length)
+{
+    if (buf->length + length > buf->size) {
+        size_t size = buf->size ? buf->size : 256;
+        while (size < buf->length + length)
+            size *= 2;
+        char *grown = PyMem_Realloc(buf->data, size);
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        buf->data = grown;
+        buf->size = size;
+    }
+    memcpy(buf->data + buf->length, data, length);
+    buf->length += length;
+    return 0;
+}
+
+/* strings.nonspace's white space and patterns.COMMAS, as code points. */
+static int
+is_space(Py_UCS4 c)
+{
+    return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == 0xA0;
+}
+
+static int
+is_comma(Py_UCS4 c)
+{
+    return c == ',' || c == 0xFF0C || c == 0x3001 || c == 0x060C || c == 0x061B || c == 0xFF1B;
+}
+
+/* The non-space characters and the commas of a UTF-8 text; -1 with an exception set. */
+static int
+count(const char *data, size_t length, Py_ssize_t *chars, Py_ssize_t *commas)
+{
+    size_t i;
+    for (i = 0; i < length && !((unsigned char)data[i] & 0x80); i++)
+        ;
+    Py_ssize_t nonspace = 0, separators = 0;
+    if (i == length) {  /* ASCII: a byte is a character */
+        for (i = 0; i < length; i++) {
+            unsigned char c = (unsigned char)data[i];
+            nonspace += !is_space(c);
+            separators += c == ',';
+        }
+    } else {
+        PyObject *text = PyUnicode_DecodeUTF8(data, (Py_ssize_t)length, "replace");
+        if (text == NULL)
+            return -1;
+        int kind = PyUnicode_KIND(text);
+        const void *chars_of = PyUnicode_DATA(text);
+        Py_ssize_t size = PyUnicode_GET_LENGTH(text);
+        for (Py_ssize_t k = 0; k < size; k++) {
+            Py_UCS4 c = PyUnicode_READ(kind, chars_of, k);
+            nonspace += !is_space(c);
+            separators += is_comma(c);
+        }
+        Py_DECREF(text);
+    }
+    *chars = nonspace;
+    *commas = separators;
+    return 0;
+}
+
+/* Append (node object, chars, commas) to ``out``; -1 with an exception set. */
+static int
+add(PyObject *out, node *element, PyObject *parser, Py_ssize_t chars, Py_ssize_t commas)
+{
+    PyObject *object = new_node(element, parser);
+    if (object == NULL)
+        return -1;
+    PyObject *row = Py_BuildValue("(Nnn)", object, chars, commas);
+    if (row == NULL)
+        return -1;
+    int failed = PyList_Append(out, row);
+    Py_DECREF(row);
+    return failed;
+}
+
+/* The document of ``start``: the top of its chain of parents (NULL if that is none). */
+static node *
+document_of(node *start)
+{
+    node *top = start;
+    for (node *up = parent_of(top); up != NULL; up = parent_of(up))
+        top = up;
+    return type_of(top) == NODE_DOCUMENT ? top : NULL;
+}
+
+/* The deep text of ``element`` (Lexbor's textContent), measured; -1 on an error. */
+static int
+measure_deep(node *document, node *element, size_t min_chars, Py_ssize_t *chars,
+             Py_ssize_t *commas)
+{
+    size_t length = 0;
+    unsigned char *text = text_content(element, &length);
+    if (text == NULL)
+        return 0;
+    int status = 0;
+    if (length >= min_chars)  /* (bytes are at least the characters they encode) */
+        status = count((const char *)text, length, chars, commas);
+    destroy_text(document, text);
+    return status;
+}
+
+/* The direct text of ``element`` (its text children's data, joined), measured. */
+static int
+measure_direct(node *document, node *element, size_t min_chars, buffer *buf,
+               Py_ssize_t *chars, Py_ssize_t *commas)
+{
+    buf->length = 0;
+    for (node *child = first_child(element); child != NULL; child = next_sibling(child)) {
+        if (type_of(child) != NODE_TEXT)
+            continue;
+        size_t length = 0;
+        unsigned char *text = text_content(child, &length);
+        if (text == NULL)
+            continue;
+        int failed = append(buf, text, length);
+        destroy_text(document, text);
+        if (failed)
+            return -1;
+    }
+    if (buf->length < min_chars)
+        return 0;
+    return count(buf->data, buf->length, chars, commas);
+}
+
+static int
+read_ids(PyObject *ids, Py_buffer *view)
+{
+    if (PyObject_GetBuffer(ids, view, PyBUF_SIMPLE) < 0)
+        return -1;
+    if (view->len > TAG_IDS) {
+        PyBuffer_Release(view);
+        PyErr_SetString(PyExc_ValueError, "tag id table too long");
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *
+find(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    unsigned long long body_id;
+    PyObject *parser, *deep_ids, *direct_ids;
+    Py_ssize_t min_chars;
+    if (!PyArg_ParseTuple(args, "KOOOn", &body_id, &parser, &deep_ids, &direct_ids,
+                          &min_chars))
+        return NULL;
+    if (first_child == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "not bound to Lexbor (bind)");
+        return NULL;
+    }
+    if (!PyObject_TypeCheck(parser, parser_type)) {
+        PyErr_Format(PyExc_TypeError, "expected a %.100s, not %.100s", parser_type->tp_name,
+                     Py_TYPE(parser)->tp_name);
+        return NULL;
+    }
+    Py_buffer deep_view, direct_view;
+    if (read_ids(deep_ids, &deep_view) < 0)
+        return NULL;
+    if (read_ids(direct_ids, &direct_view) < 0) {
+        PyBuffer_Release(&deep_view);
+        return NULL;
+    }
+    const unsigned char *deep_of = deep_view.buf, *direct_of = direct_view.buf;
+    size_t deep_n = (size_t)deep_view.len, direct_n = (size_t)direct_view.len;
+    size_t least = min_chars > 0 ? (size_t)min_chars : 0;
+    PyObject *deep = PyList_New(0), *direct = PyList_New(0), *result = NULL;
+    buffer buf = {NULL, 0, 0};
+    node *root = (node *)(uintptr_t)body_id;
+    node *document = document_of(root);
+    if (deep == NULL || direct == NULL)
+        goto done;
+    if (document == NULL) {  /* (units.py walks such a node in Python) */
+        result = Py_NewRef(Py_None);
+        goto done;
+    }
+    /* Pre-order, as LexborNode.traverse: down to the first child, else on to the next
+     * sibling of the nearest node that has one, up to the root. */
+    for (node *current = root; current != NULL;) {
+        if (type_of(current) != NODE_TEXT) {
+            uintptr_t tag = tag_id_of(current);
+            Py_ssize_t chars = 0, commas = 0;
+            int status = 0;
+            PyObject *out = NULL;
+            if (tag < deep_n && deep_of[tag]) {
+                status = measure_deep(document, current, least, &chars, &commas);
+                out = deep;
+            } else if (tag < direct_n && direct_of[tag]) {
+                status = measure_direct(document, current, least, &buf, &chars, &commas);
+                out = direct;
+            }
+            if (status < 0)
+                goto done;
+            if (out != NULL && chars >= min_chars && add(out, current, parser, chars, commas) < 0)
+                goto done;
+        }
+        node *down = first_child(current);
+        if (down != NULL) {
+            current = down;
+            continue;
+        }
+        while (current != NULL && current != root && next_sibling(current) == NULL)
+            current = parent_of(current);
+        current = current == NULL || current == root ? NULL : next_sibling(current);
+    }
+    result = PyTuple_Pack(2, deep, direct);
+done:
+    PyMem_Free(buf.data);
+    Py_XDECREF(deep);
+    Py_XDECREF(direct);
+    PyBuffer_Release(&deep_view);
+    PyBuffer_Release(&direct_view);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"bind", bind, METH_VARARGS,
+     "bind(selectolax_module_path, LexborNode.__pyx_vtable__, LexborHTMLParser) -> bool: find "
+     "Lexbor's functions and LexborNode.new."},
+    {"find", find, METH_VARARGS,
+     "find(body_mem_id, parser, deep_ids, direct_ids, min_chars) -> (deep, direct) or None: the "
+     "text units under the node, as (node, chars, commas) in document order; None when the "
+     "node is not in a document."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_units", "The text units of signals, found in C.", -1, methods,
+};
+
+PyMODINIT_FUNC
+PyInit__units(void)
+{
+    return PyModule_Create(&module);
+}

@@ -1,0 +1,123 @@
+"""The text units signals scores, found in one walk over the body.
+
+A deep unit (p, pre, h2–h6) is measured by its whole text, a direct one (div, li, td …) by
+its own text nodes only: its block children are units themselves, and link text in it sits
+in <a> children. Either is a unit when it holds at least ``MIN_CHARS`` characters that are
+not white space. ``find`` returns both kinds in document order, each unit as (node, its
+non-space characters, its commas).
+
+In C (``_units.c``) where it was built and selectolax offers what it reads (its Cython
+interface: checked at import, on a probe page, against the walk here); in Python otherwise.
+The C walk makes a node object for each unit only, the Python walk one for every element
+and a str of every candidate's text (tests/test_units.py holds the two to each other).
+"""
+
+from __future__ import annotations
+
+import selectolax
+import selectolax.lexbor
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from .measure import tag_id
+from .patterns import COMMAS
+from .strings import nonspace
+
+try:  # built at install when a C compiler is at hand
+    from . import _units as _in_c
+except ImportError:  # pragma: no cover - the walk in Python
+    _in_c = None
+
+__all__ = ["DEEP", "DIRECT", "IN_C", "MIN_CHARS", "Unit", "find"]
+
+#: Elements scored by their whole text.
+DEEP = frozenset(tag_id(tag) for tag in ("p", "pre", "h2", "h3", "h4", "h5", "h6"))
+#: Elements scored by their own direct text only.
+DIRECT = frozenset(tag_id(tag) for tag in (
+    "div", "section", "article", "main", "li", "td", "dd", "blockquote", "th", "span", "font",
+    "center"))
+MIN_CHARS = 22  # non-space characters
+_OTHER_COMMAS = tuple(comma for comma in COMMAS if comma != ",")
+
+#: A unit: (node, non-space characters of its text, clause separators in it).
+Unit = tuple[LexborNode, int, int]
+
+
+def find(body: LexborNode, tree: LexborHTMLParser, *, in_c: bool = True
+         ) -> tuple[list[Unit], list[Unit]]:
+    """(deep units, direct units) under ``body`` (itself included), each in document order.
+    ``in_c``: with the walk in C when it is at hand (the tests compare the two)."""
+    # (a node of another tree would outlive its own: the C walk's nodes keep ``tree`` alive)
+    if in_c and IN_C and body.parser is tree:
+        found = _in_c.find(body.mem_id, tree, _DEEP_TABLE, _DIRECT_TABLE, MIN_CHARS)
+        if found is not None:
+            return found
+    return _find(body)
+
+
+def _find(body: LexborNode) -> tuple[list[Unit], list[Unit]]:
+    deep: list[Unit] = []
+    direct: list[Unit] = []
+    for node in body.traverse():
+        tid = node.tag_id
+        if tid in DIRECT:  # the commoner kind tested first
+            text = node.text(deep=False)
+            # the raw length bounds the non-space count, which bounds the unit
+            if len(text) >= MIN_CHARS and (chars := nonspace(text)) >= MIN_CHARS:
+                direct.append((node, chars, commas(text)))
+        elif tid in DEEP:
+            text = node.text_lexbor()  # ``text()`` of an element, cheaper (measure.text_size)
+            if len(text) >= MIN_CHARS and (chars := nonspace(text)) >= MIN_CHARS:
+                deep.append((node, chars, commas(text)))
+    return deep, direct
+
+
+def commas(text: str) -> int:
+    """Clause separators (``patterns.COMMAS``) in ``text``; an ASCII text has only ",", and
+    in another a separator is counted only where ``in``, a much faster scan, finds it."""
+    count = text.count(",")
+    if not text.isascii():
+        for comma in _OTHER_COMMAS:
+            if comma in text:
+                count += text.count(comma)
+    return count
+
+
+def _table(ids: frozenset[int]) -> bytes:
+    """``ids`` as the C walk reads them: a byte per tag id, 1 for a member."""
+    return bytes(tag in ids for tag in range(max(ids) + 1))
+
+
+_DEEP_TABLE, _DIRECT_TABLE = _table(DEEP), _table(DIRECT)
+# The probe: every kind of unit and text the walk meets (text nodes split by comments and
+# elements, nested units, non-ASCII spaces and commas, short texts, an empty element).
+_PROBE = (
+    "<body><div>Direct text of a division, <b>bold</b> and more of it<!-- c --> here.</div>"
+    "<p>A paragraph, deep: <a href=/>with a link</a> and\u00a0enough words、to count.</p>"
+    "<ul><li>Short</li><li>An item long enough to be one unit，with a comma.</li></ul>"
+    "<section><h2>A heading of twenty-two characters</h2><span></span>"
+    "<td>Кириллица, пробелы\u00a0и запятые،؛ в одной строке</td></section></body>"
+)
+
+
+def _c_agrees() -> bool:
+    """True when the C walk binds to this selectolax and answers the probe as Python does.
+    Only a selectolax 1.0 is asked: ``bind`` calls into its Cython interface, whose layout
+    another release may change (the walk in Python answers then, more slowly)."""
+    if _in_c is None or selectolax.__version__.split(".")[:2] != ["1", "0"]:
+        return False
+    vtable = getattr(LexborNode, "__pyx_vtable__", None)
+    if vtable is None or not _in_c.bind(selectolax.lexbor.__file__, vtable, LexborHTMLParser):
+        return False
+    tree = LexborHTMLParser(_PROBE)
+    body = tree.body
+    if body is None:
+        return False
+    found = _in_c.find(body.mem_id, tree, _DEEP_TABLE, _DIRECT_TABLE, MIN_CHARS)
+
+    def key(units: list[Unit]) -> list[tuple[int, int, int]]:
+        return [(node.mem_id, chars, count) for node, chars, count in units]
+    return [key(units) for units in found] == [key(units) for units in _find(body)]
+
+
+#: Whether ``find`` walks in C.
+IN_C = _c_agrees()

@@ -1,0 +1,163 @@
+"""The walk for signals' text units in C (``extract/_units.c``) against the walk in Python
+(``extract/units.py``): the same units, in the same order, with the same counts, whatever
+the markup; and the Python walk wherever the C one cannot be trusted."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import selectolax
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from plainpage.extract import units
+
+try:
+    from plainpage.extract import _units
+except ImportError:  # built at install when a C compiler is at hand; CI always has one
+    _units = None
+
+ROOT = Path(__file__).parent
+needs_c = pytest.mark.skipif(
+    _units is None and not os.environ.get("CI"),
+    reason="the C module is not built here: pip install -e . with gcc and python3-dev")
+
+# Texts with what the counts turn on: the white space nonspace leaves out (and some it
+# keeps), the commas of patterns.COMMAS, characters of one to four UTF-8 bytes.
+_TEXT = st.text(alphabet=st.sampled_from(
+    " \n\t\r\xa0\u2009\u3000\x0b,，、،؛；.abcXYZ019éßЖж中文😀"), max_size=40)
+_TAGS = ("p", "div", "span", "li", "ul", "td", "tr", "table", "h2", "h3", "pre", "a", "b",
+         "section", "article", "blockquote", "font", "center", "dd", "th", "main", "template",
+         "svg", "math", "script", "textarea", "select", "noscript", "x-card")
+
+
+@st.composite
+def _markup(draw: st.DrawFn, depth: int = 0) -> str:
+    """Nested elements, text and comments: the parser's tree from it is what is walked."""
+    parts = []
+    for _ in range(draw(st.integers(0, 4 if depth < 4 else 0))):
+        kind = draw(st.sampled_from(("text", "text", "element", "element", "comment")))
+        if kind == "text":
+            parts.append(draw(_TEXT))
+        elif kind == "comment":
+            parts.append(f"<!--{draw(_TEXT)}-->")
+        else:
+            tag = draw(st.sampled_from(_TAGS))
+            closed = draw(st.booleans())  # an unclosed tag: the parser decides its end
+            parts.append(f"<{tag}>{draw(_markup(depth + 1))}" + (f"</{tag}>" if closed else ""))
+    return "".join(parts)
+
+
+def _in_c(body: LexborNode, tree: LexborHTMLParser) -> tuple[list[units.Unit], ...]:
+    """The C walk itself (``units.find`` would not ask it if the probe disagreed)."""
+    units._c_agrees()  # binds it
+    return _units.find(body.mem_id, tree, units._DEEP_TABLE, units._DIRECT_TABLE,
+                       units.MIN_CHARS)
+
+
+def _walks(html: str | bytes) -> tuple[list[list[tuple[int, int, int]]], ...]:
+    """The units the C walk and the Python walk find, as (mem_id, chars, commas)."""
+    tree = LexborHTMLParser(html)
+    body = tree.body
+    assert body is not None
+
+    def rows(found: tuple[list[units.Unit], ...]) -> list[list[tuple[int, ...]]]:
+        return [[(node.mem_id, chars, commas) for node, chars, commas in kind]
+                for kind in found]
+    return rows(_in_c(body, tree)), rows(units.find(body, tree, in_c=False))
+
+
+def test_ci_walks_in_c() -> None:
+    if not os.environ.get("CI"):
+        pytest.skip("only CI is sure to have a C compiler")
+    assert _units is not None
+    assert units.IN_C  # (the probe agreed)
+
+
+@needs_c
+def test_the_projects_pages_walk_alike() -> None:
+    pages = sorted(ROOT.glob("*/*/source.html")) + sorted(
+        (ROOT.parent / "rules" / "fixtures").glob("*/*.html"))
+    assert len(pages) > 20
+    found = 0
+    for page in pages:
+        in_c, in_python = _walks(page.read_bytes())
+        assert in_c == in_python, page
+        found += len(in_c[0]) + len(in_c[1])
+    assert found > 100  # (pages with units, not only empty walks)
+
+
+@needs_c
+@settings(max_examples=400, deadline=None)
+@given(_markup())
+def test_any_markup_walks_alike(markup: str) -> None:
+    in_c, in_python = _walks(f"<body>{markup}</body>")
+    assert in_c == in_python
+
+
+@needs_c
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=60), _markup())
+def test_bytes_that_are_not_utf8_walk_alike(raw: bytes, markup: str) -> None:
+    # Lexbor keeps bytes it cannot decode; both walks read them as selectolax does (U+FFFD).
+    in_c, in_python = _walks(b"<body><div>" + raw + markup.encode() + raw + b"</div></body>")
+    assert in_c == in_python
+
+
+@needs_c
+def test_a_unit_is_counted_as_strings_nonspace_counts() -> None:
+    text = "Eleven words\xa0in a row,\u3000with a far-eastern space、and commas，here"
+    tree = LexborHTMLParser(f"<body><div>{text}<!-- a comment --> <b>not direct</b></div>"
+                            f"<p>{text}</p></body>")
+    deep, direct = _in_c(tree.body, tree)
+    # U+3000 is white space to str.split, not to nonspace (nor to the Python walk)
+    chars = len(text) - text.count(" ") - text.count("\xa0")
+    assert [(node.tag, n, c) for node, n, c in deep] == [("p", chars, 3)]
+    assert [(node.tag, n, c) for node, n, c in direct] == [("div", chars, 3)]
+
+
+@needs_c
+def test_the_walk_starts_at_the_node_itself() -> None:
+    tree = LexborHTMLParser("<body><div id=top>" + "Its own text, long enough. " * 2
+                            + "<div>And its child's, long enough too.</div></div>")
+    top = tree.css_first("#top")
+    found = _in_c(top, tree)[1]
+    assert [node.attributes.get("id") for node, _, _ in found] == ["top", None]
+    assert [(n.mem_id, c) for n, c, _ in found] == [
+        (n.mem_id, c) for n, c, _ in units.find(top, tree, in_c=False)[1]]
+
+
+@needs_c
+def test_the_units_nodes_are_the_trees_own() -> None:
+    tree = LexborHTMLParser("<body><p>" + "A sentence long enough, to be a unit. " * 2 + "</p>")
+    (node, _, _), = _in_c(tree.body, tree)[0]
+    assert node.parser is tree
+    assert node.html.startswith("<p>") and node.parent.tag == "body"
+
+
+def test_a_node_of_another_tree_is_walked_in_python() -> None:
+    # The C walk's nodes keep the parser they are given alive: a body of another tree
+    # would outlive its own document.
+    html = "<body><p>" + "A sentence long enough, to be a unit. " * 2 + "</p>"
+    tree, other = LexborHTMLParser(html), LexborHTMLParser(html)
+    (node, _, _), = units.find(tree.body, other)[0]
+    assert node.parser is tree
+
+
+@needs_c
+def test_the_c_walk_refuses_what_is_not_a_parser() -> None:
+    tree = LexborHTMLParser("<body><p>text</p>")
+    with pytest.raises(TypeError, match="LexborHTMLParser"):
+        _units.find(tree.body.mem_id, "a parser", b"\x01", b"\x01", 1)
+
+
+@needs_c
+def test_another_selectolax_is_walked_in_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    # ``bind`` reads selectolax's Cython interface, which another release may lay out anew.
+    monkeypatch.setattr(selectolax, "__version__", "1.1.0")
+    assert not units._c_agrees()
+    monkeypatch.undo()
+    assert units._c_agrees()
