@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from plainpage.extract import units
+from plainpage.extract.measure import CARD_LINK_CHARS
 
 try:
     from plainpage.extract import _units
@@ -54,19 +55,17 @@ def _markup(draw: st.DrawFn, depth: int = 0) -> str:
 def _in_c(body: LexborNode, tree: LexborHTMLParser) -> tuple[list[units.Unit], ...]:
     """The C walk itself (``units.find`` would not ask it if the probe disagreed)."""
     units._c_agrees()  # binds it
-    return _units.find(body.mem_id, tree, units._DEEP_TABLE, units._DIRECT_TABLE,
-                       units.MIN_CHARS)
+    return _units.find(body.mem_id, tree, *units._C_ARGUMENTS)
 
 
-def _walks(html: str | bytes) -> tuple[list[list[tuple[int, int, int]]], ...]:
-    """The units the C walk and the Python walk find, as (mem_id, chars, commas)."""
+def _walks(html: str | bytes) -> tuple[list[list[tuple[int, ...]]], ...]:
+    """The units the C walk and the Python walk find, as (mem_id, chars, commas, links)."""
     tree = LexborHTMLParser(html)
     body = tree.body
     assert body is not None
 
     def rows(found: tuple[list[units.Unit], ...]) -> list[list[tuple[int, ...]]]:
-        return [[(node.mem_id, chars, commas) for node, chars, commas in kind]
-                for kind in found]
+        return [[(node.mem_id, *counts) for node, *counts in kind] for kind in found]
     return rows(_in_c(body, tree)), rows(units.find(body, tree, in_c=False))
 
 
@@ -115,8 +114,40 @@ def test_a_unit_is_counted_as_strings_nonspace_counts() -> None:
     deep, direct = _in_c(tree.body, tree)
     # U+3000 is white space to str.split, not to nonspace (nor to the Python walk)
     chars = len(text) - text.count(" ") - text.count("\xa0")
-    assert [(node.tag, n, c) for node, n, c in deep] == [("p", chars, 3)]
-    assert [(node.tag, n, c) for node, n, c in direct] == [("div", chars, 3)]
+    assert [(node.tag, *counts) for node, *counts in deep] == [("p", chars, 3, 0)]
+    assert [(node.tag, *counts) for node, *counts in direct] == [("div", chars, 3, 0)]
+
+
+@needs_c
+def test_links_are_counted_in_deep_units_only() -> None:
+    prose = "Enough words for a unit of text here"
+    card, almost = "x " * CARD_LINK_CHARS, "y " * (CARD_LINK_CHARS - 1)
+    tree = LexborHTMLParser(f"<body><p>{prose} <a href=/a>a link, short</a> <a><b>and</b> "
+                            f"another</a> <a href=/c>{card}</a> <a>{almost}</a></p>"
+                            f"<div>{prose} <a href=/d>a link in a div</a></div></body>")
+    deep, direct = _in_c(tree.body, tree)
+    # links shorter than a card's count; the div's are not its direct text
+    assert [links for *_, links in deep] == [
+        len("alink,short") + len("andanother") + CARD_LINK_CHARS - 1]
+    assert [links for *_, links in direct] == [0]
+
+
+@needs_c
+@pytest.mark.parametrize(("depth", "elements", "stopped"), [
+    (60, 0, False), (150, 0, True), (400, 0, True), (300, 12_000, True)])
+def test_nested_units_stop_counting_links_alike(depth: int, elements: int, stopped: bool
+                                                ) -> None:
+    # <h2><a><h2><a>…: every heading holds all the headings below it, so link counting
+    # would walk depth² elements. It stops past a first allowance, or, on a page with
+    # many elements, past twice their number: at the same unit in both walks.
+    html = ("<body>" + "<i></i>" * elements
+            + "<h2><a href=/>A heading with a link, long enough " * depth + "</body>")
+    in_c, in_python = _walks(html)
+    assert in_c == in_python
+    links = [row[-1] for row in in_c[0]]
+    assert len(links) == depth and links[0] > 0
+    # the innermost headings come last: past the allowance (about depth² steps), no count
+    assert (links[-1] == 0) == stopped
 
 
 @needs_c
@@ -125,15 +156,15 @@ def test_the_walk_starts_at_the_node_itself() -> None:
                             + "<div>And its child's, long enough too.</div></div>")
     top = tree.css_first("#top")
     found = _in_c(top, tree)[1]
-    assert [node.attributes.get("id") for node, _, _ in found] == ["top", None]
-    assert [(n.mem_id, c) for n, c, _ in found] == [
-        (n.mem_id, c) for n, c, _ in units.find(top, tree, in_c=False)[1]]
+    assert [node.attributes.get("id") for node, *_ in found] == ["top", None]
+    assert [(n.mem_id, c) for n, c, *_ in found] == [
+        (n.mem_id, c) for n, c, *_ in units.find(top, tree, in_c=False)[1]]
 
 
 @needs_c
 def test_the_units_nodes_are_the_trees_own() -> None:
     tree = LexborHTMLParser("<body><p>" + "A sentence long enough, to be a unit. " * 2 + "</p>")
-    (node, _, _), = _in_c(tree.body, tree)[0]
+    (node, *_), = _in_c(tree.body, tree)[0]
     assert node.parser is tree
     assert node.html.startswith("<p>") and node.parent.tag == "body"
 
@@ -143,7 +174,7 @@ def test_a_node_of_another_tree_is_walked_in_python() -> None:
     # would outlive its own document.
     html = "<body><p>" + "A sentence long enough, to be a unit. " * 2 + "</p>"
     tree, other = LexborHTMLParser(html), LexborHTMLParser(html)
-    (node, _, _), = units.find(tree.body, other)[0]
+    (node, *_), = units.find(tree.body, other)[0]
     assert node.parser is tree
 
 
@@ -151,7 +182,7 @@ def test_a_node_of_another_tree_is_walked_in_python() -> None:
 def test_the_c_walk_refuses_what_is_not_a_parser() -> None:
     tree = LexborHTMLParser("<body><p>text</p>")
     with pytest.raises(TypeError, match="LexborHTMLParser"):
-        _units.find(tree.body.mem_id, "a parser", b"\x01", b"\x01", 1)
+        _units.find(tree.body.mem_id, "a parser", *units._C_ARGUMENTS)
 
 
 @needs_c

@@ -2,13 +2,16 @@
  * units.py holds the same walk in Python, and tests/test_units.py holds the two to each
  * other.
  *
- * find(body, parser, deep_ids, direct_ids, min_chars) returns (deep, direct), lists of
- * (node, chars, commas) in document order, one per element under ``body`` (itself
- * included) whose tag id is in ``deep_ids`` (scored by its whole text, ``text_lexbor()``)
- * or ``direct_ids`` (by its own text nodes, ``text(deep=False)``) and whose text holds at
- * least ``min_chars`` characters that are not white space (strings.nonspace); ``commas``
- * counts the clause separators of patterns.COMMAS. The ids are bytes of 0/1 by tag id.
- * It returns None for a node that is not in a document (units.py walks it in Python).
+ * find(body, parser, deep_ids, direct_ids, min_chars, a_id, card_chars, link_steps) returns
+ * (deep, direct), lists of (node, chars, commas, links) in document order, one per element
+ * under ``body`` (itself included) whose tag id is in ``deep_ids`` (scored by its whole
+ * text, ``text_lexbor()``) or ``direct_ids`` (by its own text nodes, ``text(deep=False)``)
+ * and whose text holds at least ``min_chars`` characters that are not white space
+ * (strings.nonspace); ``commas`` counts the clause separators of patterns.COMMAS; ``links``
+ * the text of the links (elements of tag ``a_id``) in a deep unit, each shorter than
+ * ``card_chars``, while ``link_steps`` lasts (units.py says how). The ids are bytes of 0/1
+ * by tag id. It returns None for a node that is not in a document (units.py walks it in
+ * Python).
  *
  * Why: the Python walk makes a LexborNode for every element of the body (560 on a median
  * page) and a str of the text of every candidate (some 300) to keep about 35. Here the
@@ -34,6 +37,7 @@
 #include <string.h>
 
 /* lxb_dom_node_type_t: the DOM's nodeType numbers. */
+#define NODE_ELEMENT 1
 #define NODE_TEXT 3
 #define NODE_DOCUMENT 9
 #define TAG_IDS 4096  /* longest id table accepted; Lexbor's own tags are below ~200 */
@@ -154,14 +158,78 @@ count(const char *data, size_t length, Py_ssize_t *chars, Py_ssize_t *commas)
     return 0;
 }
 
-/* Append (node object, chars, commas) to ``out``; -1 with an exception set. */
+/* The node after ``current`` in pre-order under ``root`` (LexborNode.traverse's order):
+ * its first child, else the next sibling of the nearest node up to ``root`` that has one;
+ * NULL at the end. */
+static node *
+following(node *current, node *root)
+{
+    node *down = first_child(current);
+    if (down != NULL)
+        return down;
+    while (current != NULL && current != root && next_sibling(current) == NULL)
+        current = parent_of(current);
+    return current == NULL || current == root ? NULL : next_sibling(current);
+}
+
+/* What link counting may still walk (units.py's _Budget). */
+typedef struct {
+    Py_ssize_t left, first;
+    node *body;  /* NULL once its elements were counted */
+} budget;
+
+/* The non-space text of the links in ``unit`` shorter than ``card`` characters each
+ * (measure.link_chars) while the budget lasts, else 0; -1 with an exception set. */
 static int
-add(PyObject *out, node *element, PyObject *parser, Py_ssize_t chars, Py_ssize_t commas)
+link_chars(node *document, node *unit, uintptr_t a_id, Py_ssize_t card, budget *left,
+           Py_ssize_t *links)
+{
+    *links = 0;
+    if (left->left <= 0) {
+        if (left->body == NULL)
+            return 0;
+        Py_ssize_t elements = 0;  /* body.css("*"): the body and the elements under it */
+        for (node *current = left->body; current != NULL;
+             current = following(current, left->body))
+            elements += type_of(current) == NODE_ELEMENT;
+        left->left += 2 * elements - left->first;
+        left->body = NULL;
+        if (left->left <= 0)
+            return 0;
+    }
+    Py_ssize_t steps = 0, total = 0;
+    for (node *current = unit; current != NULL; current = following(current, unit)) {
+        if (type_of(current) == NODE_TEXT)
+            continue;
+        steps++;
+        if (tag_id_of(current) != a_id)
+            continue;
+        size_t length = 0;
+        unsigned char *text = text_content(current, &length);
+        if (text == NULL)
+            continue;
+        Py_ssize_t size = 0, commas;
+        int status = count((const char *)text, length, &size, &commas);
+        destroy_text(document, text);
+        if (status < 0)
+            return -1;
+        if (size < card)
+            total += size;
+    }
+    left->left -= steps;
+    *links = total;
+    return 0;
+}
+
+/* Append (node object, chars, commas, links) to ``out``; -1 with an exception set. */
+static int
+add(PyObject *out, node *element, PyObject *parser, Py_ssize_t chars, Py_ssize_t commas,
+    Py_ssize_t links)
 {
     PyObject *object = new_node(element, parser);
     if (object == NULL)
         return -1;
-    PyObject *row = Py_BuildValue("(Nnn)", object, chars, commas);
+    PyObject *row = Py_BuildValue("(Nnnn)", object, chars, commas, links);
     if (row == NULL)
         return -1;
     int failed = PyList_Append(out, row);
@@ -234,11 +302,11 @@ read_ids(PyObject *ids, Py_buffer *view)
 static PyObject *
 find(PyObject *Py_UNUSED(module), PyObject *args)
 {
-    unsigned long long body_id;
+    unsigned long long body_id, a_id;
     PyObject *parser, *deep_ids, *direct_ids;
-    Py_ssize_t min_chars;
-    if (!PyArg_ParseTuple(args, "KOOOn", &body_id, &parser, &deep_ids, &direct_ids,
-                          &min_chars))
+    Py_ssize_t min_chars, card_chars, link_steps;
+    if (!PyArg_ParseTuple(args, "KOOOnKnn", &body_id, &parser, &deep_ids, &direct_ids,
+                          &min_chars, &a_id, &card_chars, &link_steps))
         return NULL;
     if (first_child == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "not bound to Lexbor (bind)");
@@ -269,34 +337,26 @@ find(PyObject *Py_UNUSED(module), PyObject *args)
         result = Py_NewRef(Py_None);
         goto done;
     }
-    /* Pre-order, as LexborNode.traverse: down to the first child, else on to the next
-     * sibling of the nearest node that has one, up to the root. */
-    for (node *current = root; current != NULL;) {
-        if (type_of(current) != NODE_TEXT) {
-            uintptr_t tag = tag_id_of(current);
-            Py_ssize_t chars = 0, commas = 0;
-            int status = 0;
-            PyObject *out = NULL;
-            if (tag < deep_n && deep_of[tag]) {
-                status = measure_deep(document, current, least, &chars, &commas);
-                out = deep;
-            } else if (tag < direct_n && direct_of[tag]) {
-                status = measure_direct(document, current, least, &buf, &chars, &commas);
-                out = direct;
-            }
-            if (status < 0)
-                goto done;
-            if (out != NULL && chars >= min_chars && add(out, current, parser, chars, commas) < 0)
-                goto done;
-        }
-        node *down = first_child(current);
-        if (down != NULL) {
-            current = down;
+    budget left = {link_steps, link_steps, root};
+    for (node *current = root; current != NULL; current = following(current, root)) {
+        if (type_of(current) == NODE_TEXT)
             continue;
+        uintptr_t tag = tag_id_of(current);
+        Py_ssize_t chars = 0, commas = 0, links = 0;
+        if (tag < deep_n && deep_of[tag]) {
+            if (measure_deep(document, current, least, &chars, &commas) < 0)
+                goto done;
+            if (chars < min_chars)
+                continue;
+            if (link_chars(document, current, (uintptr_t)a_id, card_chars, &left, &links) < 0
+                || add(deep, current, parser, chars, commas, links) < 0)
+                goto done;
+        } else if (tag < direct_n && direct_of[tag]) {
+            if (measure_direct(document, current, least, &buf, &chars, &commas) < 0)
+                goto done;
+            if (chars >= min_chars && add(direct, current, parser, chars, commas, 0) < 0)
+                goto done;
         }
-        while (current != NULL && current != root && next_sibling(current) == NULL)
-            current = parent_of(current);
-        current = current == NULL || current == root ? NULL : next_sibling(current);
     }
     result = PyTuple_Pack(2, deep, direct);
 done:
@@ -313,9 +373,9 @@ static PyMethodDef methods[] = {
      "bind(selectolax_module_path, LexborNode.__pyx_vtable__, LexborHTMLParser) -> bool: find "
      "Lexbor's functions and LexborNode.new."},
     {"find", find, METH_VARARGS,
-     "find(body_mem_id, parser, deep_ids, direct_ids, min_chars) -> (deep, direct) or None: the "
-     "text units under the node, as (node, chars, commas) in document order; None when the "
-     "node is not in a document."},
+     "find(body_mem_id, parser, deep_ids, direct_ids, min_chars, a_id, card_chars, link_steps) "
+     "-> (deep, direct) or None: the text units under the node, as (node, chars, commas, "
+     "links) in document order; None when the node is not in a document."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborNode
 
 from ..options import Options
 from . import units as text_units
-from .measure import CARD_LINK_CHARS, DOCUMENT_ID, nonspace, tag_id, text_size
+from .measure import DOCUMENT_ID, nonspace, tag_id, text_size
 from .page import Page
 from .patterns import class_weight
 from .selectors import names_of
@@ -21,8 +21,6 @@ from .selectors import names_of
 _ANCESTOR_LEVELS = 5  # how far up a unit's score spreads (the parent full, then less)
 # What a unit's score is divided by at each of those levels (Readability's 1, 2, level×3).
 _DIVISORS = (1, 2, *(level * 3 for level in range(2, _ANCESTOR_LEVELS)))
-_A = tag_id("a")
-_LINK_STEPS = 20_000  # elements link counting walks before the page's elements are counted
 _FURNITURE = frozenset(tag_id(tag) for tag in ("aside", "footer", "nav"))
 _TOP = frozenset((tag_id("html"), DOCUMENT_ID))  # where a chain of ancestors ends
 _CONTAIN = 0.25  # what passes up out of a comments section, sidebar or footer
@@ -169,16 +167,12 @@ def compute(page: Page, options: Options) -> Signals:
     if body is None:
         return sig
     paths = _Paths()
-    # Paragraph-like units do not nest in real pages, so counting their links walks each
-    # element once at most; hostile markup nests them (<h2><a><h2><a>…) and would make it
-    # depth × size: past twice the page's elements, links are no longer counted.
-    paths.body = body
     # The direct-text units are scored after all the others, the order the scores add up in.
     deep, direct = text_units.find(body, page.tree)
-    for node, chars, commas in deep:
-        _add_unit(sig, node, chars, commas, True, paths)
-    for node, chars, commas in direct:
-        _add_unit(sig, node, chars, commas, False, paths)
+    for unit in deep:
+        _add_unit(sig, unit, True, paths)
+    for unit in direct:
+        _add_unit(sig, unit, False, paths)
     _add_sums(sig, paths.starts)
     _total_mass(sig, paths.chains)
     sig.links = paths.chains
@@ -192,31 +186,6 @@ class _Paths:
 
     chains: dict[int, Link] = field(default_factory=dict)
     starts: dict[int, _Start] = field(default_factory=dict)
-    #: Elements the link counts may still walk: a first allowance, then (counted once,
-    #: only on pages that use it up) twice the page's elements.
-    link_steps: int = _LINK_STEPS
-    body: LexborNode | None = None
-
-
-def _link_chars(node: LexborNode, paths: _Paths) -> int:
-    """``measure.link_chars(node)`` while ``paths.link_steps`` lasts, then 0."""
-    if paths.link_steps <= 0:
-        if paths.body is None:
-            return 0
-        elements = len(paths.body.css("*"))
-        paths.link_steps += 2 * elements - _LINK_STEPS
-        paths.body = None
-        if paths.link_steps <= 0:
-            return 0
-    total = steps = 0
-    for sub in node.traverse():
-        steps += 1
-        if sub.tag_id == _A:
-            size = nonspace(sub.text_lexbor())  # ``text()``, cheaper (measure.text_size)
-            if size < CARD_LINK_CHARS:
-                total += size
-    paths.link_steps -= steps
-    return total
 
 
 def node_weight(node: LexborNode) -> int:
@@ -224,9 +193,8 @@ def node_weight(node: LexborNode) -> int:
     return class_weight(names_of(node.attributes).strip())  # class_and_id, one call less
 
 
-def _add_unit(sig: Signals, node: LexborNode, chars: int, commas: int, deep: bool,
-              paths: _Paths) -> None:
-    links = _link_chars(node, paths) if deep else 0
+def _add_unit(sig: Signals, unit: text_units.Unit, deep: bool, paths: _Paths) -> None:
+    node, chars, commas, links = unit
     score = 1 + commas + (chars // 100 if chars < 300 else 3)  # min(…, 3) without the call
     if links:
         score *= max(0.0, 1 - links / chars)
