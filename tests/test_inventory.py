@@ -4,17 +4,24 @@ the odd markup the corpora lack too."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from plainpage.extract import clean, inventory, parse, site
+from plainpage.extract import clean, cwalks, inventory, parse, site
 from plainpage.extract.paging import _head_links
 from plainpage.options import Options
 from plainpage.rules import Rule, Transform
 
 CONTROLS = ", ".join(inventory.CONTROLS)
+needs_c = pytest.mark.skipif(
+    cwalks.WALKS is None and not os.environ.get("CI"),
+    reason="the C walks are not built here: pip install -e . with gcc and python3-dev")
 
 DOCUMENTS = {
     "plain": "<html><head><title>T</title><meta name=a content=b><link rel=canonical href=/c>"
@@ -76,6 +83,48 @@ def test_the_walk_lists_what_the_tag_walks_and_selectors_found(markup: str) -> N
     assert found.head_links == (len(head.css("link")) if head is not None else 0)
     assert mem_ids(found.noscripts) == (mem_ids(body.css("noscript")) if body else [])
     assert mem_ids(found.controls) == (mem_ids(body.css(CONTROLS)) if body else [])
+
+
+def listed(found: inventory.Inventory) -> list[object]:
+    return [mem_ids(getattr(found, name)) for name in inventory._LISTS if name != "titles"] + [
+        mem_id(found.head_title), found.head_links]
+
+
+def test_ci_walks_in_c() -> None:
+    if not os.environ.get("CI"):
+        pytest.skip("only CI is sure to have a C compiler")
+    assert inventory.IN_C  # (the probe agreed)
+
+
+@needs_c
+@pytest.mark.parametrize("markup", [*DOCUMENTS.values(), *(
+    page.read_text(encoding="utf-8")
+    for page in sorted(Path(__file__).parent.glob("*/*/source.html")))])
+def test_the_c_walk_lists_what_the_python_walk_lists(markup: str) -> None:
+    tree = LexborHTMLParser(markup)
+    if tree.root is None:
+        return
+    assert listed(inventory._take_in_c(tree, tree.root)) == listed(
+        inventory.take(tree, in_c=False))
+
+
+_TAGS = ("html", "head", "body", "title", "meta", "link", "base", "script", "style", "svg",
+         "math", "template", "noscript", "iframe", "input", "button", "select", "option",
+         "textarea", "p", "div", "frameset", "frame", "table", "video", "object", "dialog")
+
+
+@needs_c
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_TAGS), st.booleans(), st.sampled_from(
+    ("", "x", "<!-- c -->", " "))), max_size=30))
+def test_any_markup_is_listed_alike(parts: list[tuple[str, bool, str]]) -> None:
+    markup = "".join(f"<{tag}>{text}" + (f"</{tag}>" if closed else "")
+                     for tag, closed, text in parts)
+    tree = LexborHTMLParser(markup)
+    if tree.root is None:
+        return
+    assert listed(inventory._take_in_c(tree, tree.root)) == listed(
+        inventory.take(tree, in_c=False))
 
 
 @pytest.mark.parametrize("markup", DOCUMENTS.values(), ids=DOCUMENTS.keys())

@@ -1,4 +1,4 @@
-"""The walk for signals' text units in C (``extract/_units.c``) against the walk in Python
+"""The walk for signals' text units in C (``extract/_walks.c``) against the walk in Python
 (``extract/units.py``): the same units, in the same order, with the same counts, whatever
 the markup; and the Python walk wherever the C one cannot be trusted."""
 
@@ -13,17 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from plainpage.extract import units
+from plainpage.extract import cwalks, units
 from plainpage.extract.measure import CARD_LINK_CHARS
 
-try:
-    from plainpage.extract import _units
-except ImportError:  # built at install when a C compiler is at hand; CI always has one
-    _units = None
+_walks = cwalks._walks  # built at install when a C compiler is at hand; CI always has one
 
 ROOT = Path(__file__).parent
 needs_c = pytest.mark.skipif(
-    _units is None and not os.environ.get("CI"),
+    _walks is None and not os.environ.get("CI"),
     reason="the C module is not built here: pip install -e . with gcc and python3-dev")
 
 # Texts with what the counts turn on: the white space nonspace leaves out (and some it
@@ -54,11 +51,11 @@ def _markup(draw: st.DrawFn, depth: int = 0) -> str:
 
 def _in_c(body: LexborNode, tree: LexborHTMLParser) -> tuple[list[units.Unit], ...]:
     """The C walk itself (``units.find`` would not ask it if the probe disagreed)."""
-    units._c_agrees()  # binds it
-    return _units.find(body.mem_id, tree, *units._C_ARGUMENTS)
+    assert cwalks.bound() is _walks
+    return _walks.units(body.mem_id, tree, *units._C_ARGUMENTS)
 
 
-def _walks(html: str | bytes) -> tuple[list[list[tuple[int, ...]]], ...]:
+def _both(html: str | bytes) -> tuple[list[list[tuple[int, ...]]], ...]:
     """The units the C walk and the Python walk find, as (mem_id, chars, commas, links)."""
     tree = LexborHTMLParser(html)
     body = tree.body
@@ -72,7 +69,7 @@ def _walks(html: str | bytes) -> tuple[list[list[tuple[int, ...]]], ...]:
 def test_ci_walks_in_c() -> None:
     if not os.environ.get("CI"):
         pytest.skip("only CI is sure to have a C compiler")
-    assert _units is not None
+    assert cwalks.WALKS is not None
     assert units.IN_C  # (the probe agreed)
 
 
@@ -83,7 +80,7 @@ def test_the_projects_pages_walk_alike() -> None:
     assert len(pages) > 20
     found = 0
     for page in pages:
-        in_c, in_python = _walks(page.read_bytes())
+        in_c, in_python = _both(page.read_bytes())
         assert in_c == in_python, page
         found += len(in_c[0]) + len(in_c[1])
     assert found > 100  # (pages with units, not only empty walks)
@@ -93,7 +90,7 @@ def test_the_projects_pages_walk_alike() -> None:
 @settings(max_examples=400, deadline=None)
 @given(_markup())
 def test_any_markup_walks_alike(markup: str) -> None:
-    in_c, in_python = _walks(f"<body>{markup}</body>")
+    in_c, in_python = _both(f"<body>{markup}</body>")
     assert in_c == in_python
 
 
@@ -102,7 +99,7 @@ def test_any_markup_walks_alike(markup: str) -> None:
 @given(st.binary(max_size=60), _markup())
 def test_bytes_that_are_not_utf8_walk_alike(raw: bytes, markup: str) -> None:
     # Lexbor keeps bytes it cannot decode; both walks read them as selectolax does (U+FFFD).
-    in_c, in_python = _walks(b"<body><div>" + raw + markup.encode() + raw + b"</div></body>")
+    in_c, in_python = _both(b"<body><div>" + raw + markup.encode() + raw + b"</div></body>")
     assert in_c == in_python
 
 
@@ -142,7 +139,7 @@ def test_nested_units_stop_counting_links_alike(depth: int, elements: int, stopp
     # many elements, past twice their number: at the same unit in both walks.
     html = ("<body>" + "<i></i>" * elements
             + "<h2><a href=/>A heading with a link, long enough " * depth + "</body>")
-    in_c, in_python = _walks(html)
+    in_c, in_python = _both(html)
     assert in_c == in_python
     links = [row[-1] for row in in_c[0]]
     assert len(links) == depth and links[0] > 0
@@ -182,13 +179,13 @@ def test_a_node_of_another_tree_is_walked_in_python() -> None:
 def test_the_c_walk_refuses_what_is_not_a_parser() -> None:
     tree = LexborHTMLParser("<body><p>text</p>")
     with pytest.raises(TypeError, match="LexborHTMLParser"):
-        _units.find(tree.body.mem_id, "a parser", *units._C_ARGUMENTS)
+        _walks.units(tree.body.mem_id, "a parser", *units._C_ARGUMENTS)
 
 
 @needs_c
 def test_another_selectolax_is_walked_in_python(monkeypatch: pytest.MonkeyPatch) -> None:
     # ``bind`` reads selectolax's Cython interface, which another release may lay out anew.
     monkeypatch.setattr(selectolax, "__version__", "1.1.0")
-    assert not units._c_agrees()
+    assert cwalks.bound() is None
     monkeypatch.undo()
-    assert units._c_agrees()
+    assert cwalks.bound() is _walks

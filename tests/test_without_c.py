@@ -24,11 +24,12 @@ CHILD = """
 import json, sys
 sys.modules["plainpage.extract._strings"] = None
 sys.modules["plainpage.extract.prescan._stops"] = None
-sys.modules["plainpage.extract._units"] = None
+sys.modules["plainpage.extract._walks"] = None
 import plainpage
-from plainpage.extract import strings, units
+from plainpage.extract import cwalks, strings, units
 from plainpage.extract.prescan import screen
-assert not strings.IN_C and screen._in_c is None and not units.IN_C
+assert not strings.IN_C and screen._in_c is None and cwalks.WALKS is None
+assert not units.IN_C
 print(json.dumps([plainpage.extract(html, "https://example.org/a").to_dict()
                   for html in json.load(sys.stdin)]))
 """

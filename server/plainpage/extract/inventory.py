@@ -10,6 +10,10 @@ costs about seven (80 µs): a Python step per node is dearer than C's, but it is
 The lists mirror what those calls found: tags are matched by tag id, as ``tags`` and
 ``strip_tags`` do and as a CSS type selector does in every namespace (an ``<svg>``'s
 ``<style>`` included); a ``<template>``'s content is not walked, as none of them walks it.
+
+The walk is made in C (``_walks.elements``, see ``cwalks``) where it is bound and lists a
+probe page as the walk here does: it makes node objects only for the elements it lists,
+the walk in Python one for every element (tests/test_inventory.py holds the two alike).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from .cwalks import WALKS, table
 from .measure import tag_id
 
 #: Never readable text: ``clean`` removes these without a report.
@@ -58,12 +63,15 @@ class Inventory:
     controls: list[LexborNode] = field(default_factory=list)
 
 
-def take(tree: LexborHTMLParser) -> Inventory:
-    """List the elements ``parse`` and ``clean`` need, in one pass over ``tree``."""
-    inventory = Inventory()
+def take(tree: LexborHTMLParser, *, in_c: bool = True) -> Inventory:
+    """List the elements ``parse`` and ``clean`` need, in one pass over ``tree``. ``in_c``:
+    with the walk in C when it is at hand (the tests compare the two)."""
     root = tree.root
     if root is None:
-        return inventory
+        return Inventory()
+    if in_c and IN_C:
+        return _take_in_c(tree, root)
+    inventory = Inventory()
     # The list each wanted tag goes to (the kinds that share one keep document order).
     lists = dict.fromkeys(_SILENT_IDS, inventory.silent)
     lists.update(dict.fromkeys(_CONTROL_IDS, inventory.controls))
@@ -94,3 +102,52 @@ def take(tree: LexborHTMLParser) -> Inventory:
 def _in_head(node: LexborNode) -> bool:
     parent = node.parent
     return parent is not None and parent.tag_id == _HEAD
+
+
+# The C walk's lists, in this order; each tag's number in them (1 for the first) before
+# <body> and after it. A tag in two sets goes where ``take``'s ``lists`` puts it.
+_LISTS = ("scripts", "metas", "links", "silent", "bases", "noscripts", "controls", "titles")
+_SPECIAL = {_SCRIPT: 1, _META: 2, _LINK: 3, _BASE: 5, _NOSCRIPT: 6, _TITLE: 8}
+_HEAD_TABLE = table({tag: _SPECIAL.get(tag, 4) for tag in _HEAD_WANTED})
+_BODY_TABLE = table({tag: _SPECIAL.get(tag, 4 if tag in _SILENT_IDS else 7)
+                     for tag in _BODY_WANTED})
+
+
+def _take_in_c(tree: LexborHTMLParser, root: LexborNode) -> Inventory:
+    body = tree.body
+    found, at_body = WALKS.elements(root.mem_id, tree, body.mem_id if body is not None else 0,
+                                    _HEAD_TABLE, _BODY_TABLE, len(_LISTS))
+    scripts, metas, links, silent, bases, noscripts, controls, titles = found
+    head_links = at_body[_LISTS.index("links")]
+    return Inventory(scripts, metas, links, len(links) if head_links is None else head_links,
+                     silent, bases, next((title for title in titles if _in_head(title)), None),
+                     noscripts, controls)
+
+
+# The probe: every list, before and after <body>, and the turns of the walk (a <title> out
+# of <head>, a <template>'s content, foreign content, elements after </body>).
+_PROBE = (
+    "<html><head><title>T</title><meta name=a content=b><link rel=canonical href=/c><base "
+    "href=/><script>s</script><style>p{}</style><noscript><link href=n></noscript></head>"
+    "<body><svg><title>icon</title><style>s</style></svg><p>text<button>b</button><input>"
+    "<select><option>o</select><textarea></textarea></p><noscript><img></noscript>"
+    "<template><script>t</script><input></template><iframe></iframe><meta name=m><link "
+    "href=b><base href=/b><video><source></video></body></html><script>after</script>"
+)
+
+
+def _c_agrees() -> bool:
+    """True when the C walk is bound and lists the probe as the walk here does."""
+    if WALKS is None:
+        return False
+    tree = LexborHTMLParser(_PROBE)
+
+    def ids(inventory: Inventory) -> list[object]:
+        return [[node.mem_id for node in getattr(inventory, name)] if name != "titles"
+                else [getattr(inventory.head_title, "mem_id", None)] for name in _LISTS] + [
+            inventory.head_links]
+    return ids(_take_in_c(tree, tree.root)) == ids(take(tree, in_c=False))
+
+
+#: Whether ``take`` walks in C.
+IN_C = _c_agrees()

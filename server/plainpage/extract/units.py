@@ -7,26 +7,20 @@ not white space. ``find`` returns both kinds in document order, each unit as (no
 non-space characters, its commas, the text of its links: ``measure.link_chars``, for the
 deep ones).
 
-In C (``_units.c``) where it was built and selectolax offers what it reads (its Cython
-interface: checked at import, on a probe page, against the walk here); in Python otherwise.
-The C walk makes a node object for each unit only, the Python walk one for every element
-and a str of every candidate's text (tests/test_units.py holds the two to each other).
+In C (``_walks.units``, see ``cwalks``) where it is bound and answers a probe page as the
+walk here does; in Python otherwise. The C walk makes a node object for each unit only,
+the Python walk one for every element and a str of every candidate's text
+(tests/test_units.py holds the two to each other).
 """
 
 from __future__ import annotations
 
-import selectolax
-import selectolax.lexbor
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from .cwalks import WALKS, table
 from .measure import CARD_LINK_CHARS, tag_id
 from .patterns import COMMAS
 from .strings import nonspace
-
-try:  # built at install when a C compiler is at hand
-    from . import _units as _in_c
-except ImportError:  # pragma: no cover - the walk in Python
-    _in_c = None
 
 __all__ = ["DEEP", "DIRECT", "IN_C", "MIN_CHARS", "Unit", "find"]
 
@@ -51,7 +45,7 @@ def find(body: LexborNode, tree: LexborHTMLParser, *, in_c: bool = True
     ``in_c``: with the walk in C when it is at hand (the tests compare the two)."""
     # (a node of another tree would outlive its own: the C walk's nodes keep ``tree`` alive)
     if in_c and IN_C and body.parser is tree:
-        found = _in_c.find(body.mem_id, tree, *_C_ARGUMENTS)
+        found = WALKS.units(body.mem_id, tree, *_C_ARGUMENTS)
         if found is not None:
             return found
     return _find(body)
@@ -118,13 +112,7 @@ def commas(text: str) -> int:
     return count
 
 
-def _table(ids: frozenset[int]) -> bytes:
-    """``ids`` as the C walk reads them: a byte per tag id, 1 for a member."""
-    return bytes(tag in ids for tag in range(max(ids) + 1))
-
-
-_DEEP_TABLE, _DIRECT_TABLE = _table(DEEP), _table(DIRECT)
-_C_ARGUMENTS = (_DEEP_TABLE, _DIRECT_TABLE, MIN_CHARS, _A, CARD_LINK_CHARS, _LINK_STEPS)
+_C_ARGUMENTS = (table(DEEP), table(DIRECT), MIN_CHARS, _A, CARD_LINK_CHARS, _LINK_STEPS)
 # The probe: every kind of unit and text the walk meets (text nodes split by comments and
 # elements, nested units, non-ASCII spaces and commas, short texts, an empty element).
 _PROBE = (
@@ -138,19 +126,14 @@ _PROBE = (
 
 
 def _c_agrees() -> bool:
-    """True when the C walk binds to this selectolax and answers the probe as Python does.
-    Only a selectolax 1.0 is asked: ``bind`` calls into its Cython interface, whose layout
-    another release may change (the walk in Python answers then, more slowly)."""
-    if _in_c is None or selectolax.__version__.split(".")[:2] != ["1", "0"]:
-        return False
-    vtable = getattr(LexborNode, "__pyx_vtable__", None)
-    if vtable is None or not _in_c.bind(selectolax.lexbor.__file__, vtable, LexborHTMLParser):
+    """True when the C walk is bound and answers the probe as the walk here does."""
+    if WALKS is None:
         return False
     tree = LexborHTMLParser(_PROBE)
     body = tree.body
     if body is None:
         return False
-    found = _in_c.find(body.mem_id, tree, *_C_ARGUMENTS)
+    found = WALKS.units(body.mem_id, tree, *_C_ARGUMENTS)
 
     def key(units: list[Unit]) -> list[tuple[int, ...]]:
         return [(node.mem_id, *counts) for node, *counts in units]

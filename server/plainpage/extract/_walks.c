@@ -1,34 +1,37 @@
-/* The text units of signals (units.py), found in one walk in C over Lexbor's tree:
- * units.py holds the same walk in Python, and tests/test_units.py holds the two to each
- * other.
+/* Walks over Lexbor's tree in C, where a walk in Python would make a LexborNode for every
+ * node it passes to keep a few: cwalks.py binds them, and each has the same walk in Python
+ * beside the code that asks for it (units.py, inventory.py), with tests holding the two to
+ * each other (tests/test_units.py, tests/test_inventory.py).
  *
- * find(body, parser, deep_ids, direct_ids, min_chars, a_id, card_chars, link_steps) returns
+ * units(body, parser, deep_ids, direct_ids, min_chars, a_id, card_chars, link_steps) returns
  * (deep, direct), lists of (node, chars, commas, links) in document order, one per element
  * under ``body`` (itself included) whose tag id is in ``deep_ids`` (scored by its whole
  * text, ``text_lexbor()``) or ``direct_ids`` (by its own text nodes, ``text(deep=False)``)
  * and whose text holds at least ``min_chars`` characters that are not white space
  * (strings.nonspace); ``commas`` counts the clause separators of patterns.COMMAS; ``links``
  * the text of the links (elements of tag ``a_id``) in a deep unit, each shorter than
- * ``card_chars``, while ``link_steps`` lasts (units.py says how). The ids are bytes of 0/1
- * by tag id. It returns None for a node that is not in a document (units.py walks it in
- * Python).
+ * ``card_chars``, while ``link_steps`` lasts (units.py says how). It returns None for a
+ * node that is not in a document (units.py walks it in Python).
  *
- * Why: the Python walk makes a LexborNode for every element of the body (560 on a median
- * page) and a str of the text of every candidate (some 300) to keep about 35. Here the
- * walk reads Lexbor's nodes and makes objects only for the units.
+ * elements(root, parser, body, head_ids, body_ids, lists) returns (found, at_body): ``lists``
+ * lists of the elements under ``root`` (itself included), each in document order: an element
+ * before ``body`` goes to list head_ids[tag id] - 1, one after it to body_ids[tag id] - 1
+ * (none where that is 0; ``body`` itself to neither); ``at_body`` holds the length of each
+ * list when ``body`` was reached.
  *
- * How it reaches Lexbor, all through what selectolax publishes for Cython modules
+ * Tag ids are read from bytes indexed by tag id (beyond their end: 0). Texts are read as
+ * selectolax reads them: Lexbor's textContent for an element, the direct text nodes' data
+ * joined for the others, decoded as UTF-8 with "replace" only when not ASCII (an ASCII text
+ * is counted in its bytes). Every buffer Lexbor hands out is given back to the document at
+ * once. Walks are in LexborNode.traverse's order and never recurse.
+ *
+ * How they reach Lexbor, all through what selectolax publishes for Cython modules
  * (selectolax/lexbor.pxd): a LexborNode's ``mem_id`` is its lxb_dom_node_t pointer; the
  * static ``LexborNode.new(node, parser)`` is the first entry of the type's vtable, the
  * capsule ``LexborNode.__pyx_vtable__`` that a module cimporting it reads; Lexbor's
  * functions are exported by selectolax's module and looked up there with dlsym (the module
  * is loaded already; RTLD_NOLOAD never loads a second copy). ``bind`` does that once, at
- * import; units.py checks the answers on a probe page and otherwise walks in Python.
- *
- * Texts are read as selectolax reads them: Lexbor's textContent for the deep ones, the
- * direct text nodes' data joined for the others, decoded as UTF-8 with "replace" only
- * when not ASCII (an ASCII text is counted in its bytes). Every buffer Lexbor hands out is
- * given back to the document at once.
+ * import (cwalks.py).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -286,6 +289,22 @@ measure_direct(node *document, node *element, size_t min_chars, buffer *buf,
     return count(buf->data, buf->length, chars, commas);
 }
 
+/* ``parser`` is a LexborHTMLParser: -1 with an exception set if not, or if unbound. */
+static int
+check_parser(PyObject *parser)
+{
+    if (first_child == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "not bound to Lexbor (bind)");
+        return -1;
+    }
+    if (!PyObject_TypeCheck(parser, parser_type)) {
+        PyErr_Format(PyExc_TypeError, "expected a %.100s, not %.100s", parser_type->tp_name,
+                     Py_TYPE(parser)->tp_name);
+        return -1;
+    }
+    return 0;
+}
+
 static int
 read_ids(PyObject *ids, Py_buffer *view)
 {
@@ -300,7 +319,7 @@ read_ids(PyObject *ids, Py_buffer *view)
 }
 
 static PyObject *
-find(PyObject *Py_UNUSED(module), PyObject *args)
+units(PyObject *Py_UNUSED(module), PyObject *args)
 {
     unsigned long long body_id, a_id;
     PyObject *parser, *deep_ids, *direct_ids;
@@ -308,15 +327,8 @@ find(PyObject *Py_UNUSED(module), PyObject *args)
     if (!PyArg_ParseTuple(args, "KOOOnKnn", &body_id, &parser, &deep_ids, &direct_ids,
                           &min_chars, &a_id, &card_chars, &link_steps))
         return NULL;
-    if (first_child == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "not bound to Lexbor (bind)");
+    if (check_parser(parser) < 0)
         return NULL;
-    }
-    if (!PyObject_TypeCheck(parser, parser_type)) {
-        PyErr_Format(PyExc_TypeError, "expected a %.100s, not %.100s", parser_type->tp_name,
-                     Py_TYPE(parser)->tp_name);
-        return NULL;
-    }
     Py_buffer deep_view, direct_view;
     if (read_ids(deep_ids, &deep_view) < 0)
         return NULL;
@@ -368,23 +380,96 @@ done:
     return result;
 }
 
+static PyObject *
+elements(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    unsigned long long root_id, body_id;
+    PyObject *parser, *head_ids, *body_ids;
+    Py_ssize_t count;
+    if (!PyArg_ParseTuple(args, "KOKOOn", &root_id, &parser, &body_id, &head_ids, &body_ids,
+                          &count))
+        return NULL;
+    if (check_parser(parser) < 0)
+        return NULL;
+    if (count < 1 || count > 255) {
+        PyErr_SetString(PyExc_ValueError, "lists must be 1 to 255");
+        return NULL;
+    }
+    Py_buffer head_view, body_view;
+    if (read_ids(head_ids, &head_view) < 0)
+        return NULL;
+    if (read_ids(body_ids, &body_view) < 0) {
+        PyBuffer_Release(&head_view);
+        return NULL;
+    }
+    PyObject *found = PyList_New(count), *at_body = PyList_New(count), *result = NULL;
+    if (found == NULL || at_body == NULL)
+        goto done;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *list = PyList_New(0);
+        if (list == NULL)
+            goto done;
+        PyList_SET_ITEM(found, k, list);
+        PyList_SET_ITEM(at_body, k, Py_NewRef(Py_None));  /* (set at the body) */
+    }
+    node *root = (node *)(uintptr_t)root_id, *body = (node *)(uintptr_t)body_id;
+    const unsigned char *ids = head_view.buf;
+    size_t ids_n = (size_t)head_view.len;
+    for (node *current = root; current != NULL; current = following(current, root)) {
+        if (current == body) {
+            for (Py_ssize_t k = 0; k < count; k++) {
+                PyObject *length = PyLong_FromSsize_t(PyList_GET_SIZE(PyList_GET_ITEM(found, k)));
+                if (length == NULL)
+                    goto done;
+                PyList_SetItem(at_body, k, length);  /* (steals it; drops the None) */
+            }
+            ids = body_view.buf;
+            ids_n = (size_t)body_view.len;
+            continue;
+        }
+        if (type_of(current) == NODE_TEXT)
+            continue;
+        uintptr_t tag = tag_id_of(current);
+        unsigned char list = tag < ids_n ? ids[tag] : 0;
+        if (list == 0 || list > count)
+            continue;
+        PyObject *object = new_node(current, parser);
+        if (object == NULL)
+            goto done;
+        int failed = PyList_Append(PyList_GET_ITEM(found, list - 1), object);
+        Py_DECREF(object);
+        if (failed)
+            goto done;
+    }
+    result = PyTuple_Pack(2, found, at_body);
+done:
+    Py_XDECREF(found);
+    Py_XDECREF(at_body);
+    PyBuffer_Release(&head_view);
+    PyBuffer_Release(&body_view);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"bind", bind, METH_VARARGS,
      "bind(selectolax_module_path, LexborNode.__pyx_vtable__, LexborHTMLParser) -> bool: find "
      "Lexbor's functions and LexborNode.new."},
-    {"find", find, METH_VARARGS,
-     "find(body_mem_id, parser, deep_ids, direct_ids, min_chars, a_id, card_chars, link_steps) "
-     "-> (deep, direct) or None: the text units under the node, as (node, chars, commas, "
+    {"units", units, METH_VARARGS,
+     "units(body_mem_id, parser, deep_ids, direct_ids, min_chars, a_id, card_chars, link_steps)"
+     " -> (deep, direct) or None: the text units under the node, as (node, chars, commas, "
      "links) in document order; None when the node is not in a document."},
+    {"elements", elements, METH_VARARGS,
+     "elements(root_mem_id, parser, body_mem_id, head_ids, body_ids, lists) -> (found, "
+     "at_body): the elements under root by list, before and after body."},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_units", "The text units of signals, found in C.", -1, methods,
+    PyModuleDef_HEAD_INIT, "_walks", "Walks over Lexbor's tree in C.", -1, methods,
 };
 
 PyMODINIT_FUNC
-PyInit__units(void)
+PyInit__walks(void)
 {
     return PyModule_Create(&module);
 }
