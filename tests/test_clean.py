@@ -3,8 +3,16 @@ controls are handed on as pending removals with their text."""
 
 from __future__ import annotations
 
-import pytest
+import os
+from pathlib import Path
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
+
+from plainpage.extract import clean as clean_module
+from plainpage.extract import cwalks
 from plainpage.extract.clean import Pending, clean
 from plainpage.extract.page import Page
 from plainpage.extract.parse import parse
@@ -287,3 +295,55 @@ def test_hidden_menus_are_still_removed_beside_a_kept_panel() -> None:
     assert "Sizes and fit" in body_text(page)
     assert "Shop all" not in body_text(page)
     assert [p.removed.text for p in pending] == ["Shop all"]
+
+
+# --- the hidden and screen-reader attribute tests in C (``_walks.flagged``) ----------------
+
+needs_c = pytest.mark.skipif(
+    cwalks.WALKS is None and not os.environ.get("CI"),
+    reason="the C walks are not built here: pip install -e . with gcc and python3-dev")
+
+
+def _flagged_both(markup: str | bytes) -> None:
+    """The C walk lists what Lexbor's selectors list, node for node and repeat for repeat."""
+    tree = LexborHTMLParser(markup)
+    body = tree.body
+    if body is None:
+        return
+    cwalks.bound()
+    in_c = cwalks.WALKS.flagged(body.mem_id, tree, clean_module._C_TESTS)
+    by_css = [body.css(clean_module._selector(tests))
+              for tests in (clean_module._HIDDEN, clean_module._SCREEN_READER)]
+    assert [[node.mem_id for node in found] for found in in_c] == [
+        [node.mem_id for node in found] for found in by_css]
+
+
+def test_ci_reads_the_flags_in_c() -> None:
+    if not os.environ.get("CI"):
+        pytest.skip("only CI is sure to have a C compiler")
+    assert clean_module.FLAGGED_IN_C  # (the probe agreed)
+
+
+@needs_c
+def test_the_projects_pages_are_flagged_alike() -> None:
+    pages = sorted(Path(__file__).parent.glob("*/*/source.html"))
+    assert len(pages) > 20
+    for page in pages:
+        _flagged_both(page.read_bytes())
+
+
+_VALUES = st.sampled_from(("", "none", "NONE", "display: None", "hidden", "visibility:HIDDEN",
+                           "sr-only", "SR-ONLY", "x sr-onlyx", "screen", "screen-reader",
+                           "Hidden", "hid den", "nonE hidden"))
+
+
+@needs_c
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(("div", "p", "svg", "span", "g", "li")),
+                          st.dictionaries(st.sampled_from(("class", "style", "hidden", "id",
+                                                           "CLASS", "data-hidden")),
+                                          _VALUES, max_size=3)), max_size=12))
+def test_any_attributes_are_flagged_alike(elements: list[tuple[str, dict[str, str]]]) -> None:
+    _flagged_both("<body>" + "".join(
+        f"<{tag} " + " ".join(f'{name}="{value}"' for name, value in attributes.items()) + ">x"
+        for tag, attributes in elements))

@@ -19,6 +19,13 @@
  * (none where that is 0; ``body`` itself to neither); ``at_body`` holds the length of each
  * list when ``body`` was reached.
  *
+ * flagged(root, parser, groups) returns, for each group of attribute tests, the elements
+ * under ``root`` (itself included) that pass them, in document order, each as often as it
+ * passes a test of the group, one after the other: what ``root.css()`` of the group's
+ * selectors lists. A test is (name, needle, fold): the attribute ``name`` is there (needle
+ * None, ``[name]``) or its value holds ``needle`` (``[name*="needle"]``, ASCII case folded
+ * with ``fold``: ``[name*="needle" i]``).
+ *
  * Tag ids are read from bytes indexed by tag id (beyond their end: 0). Texts are read as
  * selectolax reads them: Lexbor's textContent for an element, the direct text nodes' data
  * joined for the others, decoded as UTF-8 with "replace" only when not ASCII (an ASCII text
@@ -53,6 +60,11 @@ static uintptr_t (*tag_id_of)(node *);
 static int (*type_of)(node *);
 static unsigned char *(*text_content)(node *, size_t *);
 static void *(*destroy_text)(node *, unsigned char *);
+typedef struct attr attr;
+static attr *(*first_attr)(node *);
+static attr *(*next_attr)(attr *);
+static const unsigned char *(*attr_name)(attr *, size_t *);
+static const unsigned char *(*attr_value)(attr *, size_t *);
 /* LexborNode.new: a new reference, or NULL with an exception set */
 static PyObject *(*new_node)(node *, PyObject *);
 /* LexborHTMLParser, the type new_node's second argument must have */
@@ -78,11 +90,16 @@ bind(PyObject *Py_UNUSED(module), PyObject *args)
     text_content = (unsigned char *(*)(node *, size_t *))dlsym(lib, "lxb_dom_node_text_content");
     destroy_text = (void *(*)(node *, unsigned char *))dlsym(
         lib, "lxb_dom_document_destroy_text_noi");
+    first_attr = (attr *(*)(node *))dlsym(lib, "lxb_dom_element_first_attribute_noi");
+    next_attr = (attr *(*)(attr *))dlsym(lib, "lxb_dom_element_next_attribute_noi");
+    attr_name = (const unsigned char *(*)(attr *, size_t *))dlsym(
+        lib, "lxb_dom_attr_local_name_noi");
+    attr_value = (const unsigned char *(*)(attr *, size_t *))dlsym(lib, "lxb_dom_attr_value_noi");
     new_node = (PyObject *(*)(node *, PyObject *))vtable[0];
     Py_XSETREF(parser_type, (PyTypeObject *)Py_NewRef(parser_class));
     dlclose(lib);  /* (NOLOAD took a reference to the loaded module: give it back) */
     if (!(first_child && next_sibling && parent_of && tag_id_of && type_of && text_content
-          && destroy_text)) {
+          && destroy_text && first_attr && next_attr && attr_name && attr_value)) {
         first_child = NULL;
         Py_RETURN_FALSE;
     }
@@ -450,6 +467,145 @@ done:
     return result;
 }
 
+#define MAX_TESTS 16
+
+typedef struct {
+    const char *name, *needle;
+    Py_ssize_t name_length, needle_length;
+    int fold, group;
+} test;
+
+/* Whether ``needle`` (not empty) occurs in ``value``, ASCII case folded with ``fold``. */
+static int
+holds(const unsigned char *value, size_t length, const char *needle, size_t needle_length,
+      int fold)
+{
+    if (value == NULL || length < needle_length)
+        return 0;
+    for (size_t start = 0; start + needle_length <= length; start++) {
+        size_t k = 0;
+        while (k < needle_length) {
+            unsigned char a = value[start + k], b = (unsigned char)needle[k];
+            if (fold) {
+                a = (a >= 'A' && a <= 'Z') ? (unsigned char)(a + 32) : a;
+                b = (b >= 'A' && b <= 'Z') ? (unsigned char)(b + 32) : b;
+            }
+            if (a != b)
+                break;
+            k++;
+        }
+        if (k == needle_length)
+            return 1;
+    }
+    return 0;
+}
+
+/* Read ``groups`` into ``tests``: the number of tests, or -1 with an exception set. */
+static int
+read_tests(PyObject *groups, test *tests)
+{
+    int count = 0;
+    for (Py_ssize_t g = 0; g < PyTuple_GET_SIZE(groups); g++) {
+        PyObject *group = PyTuple_GET_ITEM(groups, g);
+        if (!PyTuple_Check(group)) {
+            PyErr_SetString(PyExc_TypeError, "a group is a tuple of tests");
+            return -1;
+        }
+        for (Py_ssize_t t = 0; t < PyTuple_GET_SIZE(group); t++) {
+            test *one = &tests[count];
+            PyObject *needle;
+            if (count == MAX_TESTS) {
+                PyErr_SetString(PyExc_ValueError, "too many attribute tests");
+                return -1;
+            }
+            if (!PyArg_ParseTuple(PyTuple_GET_ITEM(group, t), "y#Op", &one->name,
+                                  &one->name_length, &needle, &one->fold))
+                return -1;
+            one->needle = NULL;
+            one->needle_length = 0;
+            if (needle != Py_None) {
+                if (!PyBytes_Check(needle) || PyBytes_GET_SIZE(needle) == 0) {
+                    PyErr_SetString(PyExc_TypeError, "a needle is bytes, not empty, or None");
+                    return -1;
+                }
+                one->needle = PyBytes_AS_STRING(needle);
+                one->needle_length = PyBytes_GET_SIZE(needle);
+            }
+            one->group = (int)g;
+            count++;
+        }
+    }
+    return count;
+}
+
+static PyObject *
+flagged(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    unsigned long long root_id;
+    PyObject *parser, *groups;
+    if (!PyArg_ParseTuple(args, "KOO!", &root_id, &parser, &PyTuple_Type, &groups))
+        return NULL;
+    if (check_parser(parser) < 0)
+        return NULL;
+    test tests[MAX_TESTS];
+    int count = read_tests(groups, tests);  /* (the bytes stay alive in ``groups``) */
+    if (count < 0)
+        return NULL;
+    Py_ssize_t lists = PyTuple_GET_SIZE(groups);
+    PyObject *found = PyList_New(lists);
+    if (found == NULL)
+        return NULL;
+    for (Py_ssize_t g = 0; g < lists; g++) {
+        PyObject *list = PyList_New(0);
+        if (list == NULL) {
+            Py_DECREF(found);
+            return NULL;
+        }
+        PyList_SET_ITEM(found, g, list);
+    }
+    node *root = (node *)(uintptr_t)root_id;
+    for (node *current = root; current != NULL; current = following(current, root)) {
+        if (type_of(current) != NODE_ELEMENT)
+            continue;
+        /* Each attribute is read once (the parser keeps one of a name), its tests noted. */
+        unsigned passed = 0;
+        for (attr *one = first_attr(current); one != NULL; one = next_attr(one)) {
+            size_t name_length = 0, length = 0;
+            const unsigned char *name = attr_name(one, &name_length), *value = NULL;
+            for (int t = 0; t < count; t++) {
+                if ((size_t)tests[t].name_length != name_length
+                    || memcmp(name, tests[t].name, name_length) != 0)
+                    continue;
+                if (tests[t].needle != NULL) {
+                    if (value == NULL)
+                        value = attr_value(one, &length);
+                    if (!holds(value, length, tests[t].needle, (size_t)tests[t].needle_length,
+                               tests[t].fold))
+                        continue;
+                }
+                passed |= 1u << t;
+            }
+        }
+        if (passed == 0)
+            continue;
+        PyObject *object = new_node(current, parser);
+        if (object == NULL) {
+            Py_DECREF(found);
+            return NULL;
+        }
+        for (int t = 0; t < count; t++) {
+            if ((passed & (1u << t))
+                && PyList_Append(PyList_GET_ITEM(found, tests[t].group), object) < 0) {
+                Py_DECREF(object);
+                Py_DECREF(found);
+                return NULL;
+            }
+        }
+        Py_DECREF(object);
+    }
+    return found;
+}
+
 static PyMethodDef methods[] = {
     {"bind", bind, METH_VARARGS,
      "bind(selectolax_module_path, LexborNode.__pyx_vtable__, LexborHTMLParser) -> bool: find "
@@ -458,6 +614,9 @@ static PyMethodDef methods[] = {
      "units(body_mem_id, parser, deep_ids, direct_ids, min_chars, a_id, card_chars, link_steps)"
      " -> (deep, direct) or None: the text units under the node, as (node, chars, commas, "
      "links) in document order; None when the node is not in a document."},
+    {"flagged", flagged, METH_VARARGS,
+     "flagged(root_mem_id, parser, groups) -> lists: per group of (name, needle, fold) "
+     "attribute tests, the elements that pass them, as root.css() of the selectors lists."},
     {"elements", elements, METH_VARARGS,
      "elements(root_mem_id, parser, body_mem_id, head_ids, body_ids, lists) -> (found, "
      "at_body): the elements under root by list, before and after body."},

@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from selectolax.lexbor import LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..model import Removed
 from ..options import Options
+from .cwalks import WALKS
 from .inventory import Inventory, take
 from .measure import TEXT_ID, first_tag, tag_id
 from .page import Page
@@ -32,11 +33,18 @@ _BUTTON_TEXT_CHARS = 30
 # never sees ("Skip to content", "opens in a new tab", carousel instructions).
 _SCREEN_READER_ONLY = ("sr-only", "visually-hidden", "visuallyhidden", "screen-reader",
                        "screenreader", "a11y-hidden")
-# The same classes found by three substrings: each ``[class*=…]`` test is a pass over the
-# document (0.03 ms), so the six are picked out of these few matches in Python.
-# Lexbor compares attribute values case-sensitively, as ``in`` does.
-_SCREEN_READER_SELECTOR = '[class*="sr-only"], [class*="hidden"], [class*="screen"]'
-_HIDDEN = '[hidden], [style*="none" i], [style*="hidden" i]'
+# An attribute test: (name, needle, fold): ``[name]`` when the needle is None, else
+# ``[name*="needle"]``, or ``[name*="needle" i]`` with fold. Lexbor lists an element once
+# for each test of a selector list it passes; the C walk (``_walks.flagged``) lists the
+# same, and both lists are read in one walk there, without a node object per element.
+Test = tuple[str, str | None, bool]
+_HIDDEN: tuple[Test, ...] = (("hidden", None, False), ("style", "none", True),
+                             ("style", "hidden", True))
+# The screen-reader classes found by three substrings: each ``[class*=…]`` test is a pass
+# over the document (0.03 ms) for Lexbor, so the six are picked out of these few matches in
+# Python. Lexbor compares attribute values case-sensitively, as ``in`` does.
+_SCREEN_READER: tuple[Test, ...] = (("class", "sr-only", False), ("class", "hidden", False),
+                                    ("class", "screen", False))
 # Class words of tab panels and accordion or FAQ bodies (whole words: "collapsed" menus
 # are not among them).
 _PANEL = Tokens(("tab-pane", "tab-panel", "tab-content"),
@@ -78,7 +86,8 @@ def clean(page: Page, options: Options) -> list[Pending]:
     _drop_silent(inventory)
     _drop_textless_noscript(_attached(inventory.noscripts))
     pending: list[Pending] = []
-    hidden = [node for node in body.css(_HIDDEN) if _is_hidden(node)]
+    flagged, screen_reader = _flagged(body, page.tree)
+    hidden = [node for node in flagged if _is_hidden(node)]
     if hidden:
         # Pages that hide everything until a script reveals it (anti-flicker wrappers):
         # a hidden block with most of the page's text is the page, not a hidden extra.
@@ -87,7 +96,7 @@ def clean(page: Page, options: Options) -> list[Pending]:
         hidden = [node for node, size in zip(hidden, sizes, strict=True) if size < most]
     for node in outermost(hidden):
         _record(node, "hidden", "hidden element (hidden attribute or display:none)", pending)
-    for node in outermost(_screen_reader_only(body)):
+    for node in outermost(_screen_reader_only(screen_reader)):
         _record(node, "hidden", "text for screen readers only (visually hidden)", pending)
     for node in outermost(_attached(inventory.controls)):
         if node.tag == "button" and len(node.text()) >= _BUTTON_TEXT_CHARS:
@@ -131,12 +140,55 @@ def _text_length(body: LexborNode, enough: float) -> int:
     return len(body.text())
 
 
-def _screen_reader_only(body: LexborNode) -> list[LexborNode]:
-    """What ``body.css`` of the six ``[class*=…]`` tests returns: Lexbor lists a node once
-    per test it passes (one after the other), so a node is repeated as often here."""
+def _flagged(body: LexborNode, tree: LexborHTMLParser
+             ) -> tuple[list[LexborNode], list[LexborNode]]:
+    """What ``body.css`` lists of the hidden and of the screen-reader tests."""
+    if FLAGGED_IN_C and body.parser is tree:
+        hidden, screen_reader = WALKS.flagged(body.mem_id, tree, _C_TESTS)
+        return hidden, screen_reader
+    return body.css(_selector(_HIDDEN)), body.css(_selector(_SCREEN_READER))
+
+
+def _selector(tests: tuple[Test, ...]) -> str:
+    return ", ".join(f"[{name}]" if needle is None else
+                     f'[{name}*="{needle}"{" i" if fold else ""}]' for name, needle, fold in tests)
+
+
+_C_TESTS = tuple(tuple((name.encode(), needle and needle.encode(), fold)
+                       for name, needle, fold in tests) for tests in (_HIDDEN, _SCREEN_READER))
+# The probe: each test passed and failed (case, an empty value, svg), some twice.
+_PROBE = (
+    "<body><div hidden style='display:NONE;visibility:hidden'><p class='sr-only hidden "
+    "screen'>x</p></div><svg class=hidden><g style=none></g></svg><div HIDDEN=''></div>"
+    "<span class='SR-ONLY Hidden' style=''>y</span><i class=screen-reader-text></i></body>"
+)
+
+
+def _flagged_alike() -> bool:
+    """True when the C walk is bound and lists the probe as Lexbor's selectors do."""
+    if WALKS is None:
+        return False
+    tree = LexborHTMLParser(_PROBE)
+    body = tree.body
+    if body is None:
+        return False
+    in_c = WALKS.flagged(body.mem_id, tree, _C_TESTS)
+    by_css = [body.css(_selector(_HIDDEN)), body.css(_selector(_SCREEN_READER))]
+    return [[node.mem_id for node in found] for found in in_c] == [
+        [node.mem_id for node in found] for found in by_css]
+
+
+#: Whether ``_flagged`` reads the attributes in C.
+FLAGGED_IN_C = _flagged_alike()
+
+
+def _screen_reader_only(candidates: list[LexborNode]) -> list[LexborNode]:
+    """What ``body.css`` of the six ``[class*=…]`` tests returns, from what it lists of the
+    three (``candidates``): Lexbor lists a node once per test it passes (one after the
+    other), so a node is repeated as often here."""
     found: list[LexborNode] = []
     last = None
-    for node in body.css(_SCREEN_READER_SELECTOR):
+    for node in candidates:
         if node.mem_id == last:  # the same node again, for another of the three
             continue
         last = node.mem_id
