@@ -154,34 +154,6 @@ def _selector(tests: tuple[Test, ...]) -> str:
                      f'[{name}*="{needle}"{" i" if fold else ""}]' for name, needle, fold in tests)
 
 
-_C_TESTS = tuple(tuple((name.encode(), needle and needle.encode(), fold)
-                       for name, needle, fold in tests) for tests in (_HIDDEN, _SCREEN_READER))
-# The probe: each test passed and failed (case, an empty value, svg), some twice.
-_PROBE = (
-    "<body><div hidden style='display:NONE;visibility:hidden'><p class='sr-only hidden "
-    "screen'>x</p></div><svg class=hidden><g style=none></g></svg><div HIDDEN=''></div>"
-    "<span class='SR-ONLY Hidden' style=''>y</span><i class=screen-reader-text></i></body>"
-)
-
-
-def _flagged_alike() -> bool:
-    """True when the C walk is bound and lists the probe as Lexbor's selectors do."""
-    if WALKS is None:
-        return False
-    tree = LexborHTMLParser(_PROBE)
-    body = tree.body
-    if body is None:
-        return False
-    in_c = WALKS.flagged(body.mem_id, tree, _C_TESTS)
-    by_css = [body.css(_selector(_HIDDEN)), body.css(_selector(_SCREEN_READER))]
-    return [[node.mem_id for node in found] for found in in_c] == [
-        [node.mem_id for node in found] for found in by_css]
-
-
-#: Whether ``_flagged`` reads the attributes in C.
-FLAGGED_IN_C = _flagged_alike()
-
-
 def _screen_reader_only(candidates: list[LexborNode]) -> list[LexborNode]:
     """What ``body.css`` of the six ``[class*=…]`` tests returns, from what it lists of the
     three (``candidates``): Lexbor lists a node once per test it passes (one after the
@@ -294,3 +266,31 @@ def _record(node: LexborNode, kind: str, reason: str, pending: list[Pending]) ->
     if text:
         pending.append(Pending(parent, describe(node), kind, text, reason))
     node.decompose()
+
+
+_C_TESTS = tuple(tuple((name.encode(), needle and needle.encode(), fold)
+                       for name, needle, fold in tests) for tests in (_HIDDEN, _SCREEN_READER))
+# The probe: each test passed and failed (case, an empty value, svg), some twice.
+_PROBE = (
+    "<body><div hidden style='display:NONE;visibility:hidden'><p class='sr-only hidden "
+    "screen'>x</p></div><svg class=hidden><g style=none></g></svg><div HIDDEN=''></div>"
+    "<span class='SR-ONLY Hidden' style=''>y</span><i class=screen-reader-text></i></body>"
+)
+
+
+def _flagged_alike() -> bool:
+    """True when the C walk is bound and lists the probe as Lexbor's selectors do."""
+    if WALKS is None:
+        return False
+    tree = LexborHTMLParser(_PROBE)
+    body = tree.body
+    if body is None:
+        return False
+    in_c = WALKS.flagged(body.mem_id, tree, _C_TESTS)
+    by_css = [body.css(_selector(_HIDDEN)), body.css(_selector(_SCREEN_READER))]
+    return [[node.mem_id for node in found] for found in in_c] == [
+        [node.mem_id for node in found] for found in by_css]
+
+
+#: Whether ``_flagged`` reads the attributes in C.
+FLAGGED_IN_C = _flagged_alike()

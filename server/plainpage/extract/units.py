@@ -61,11 +61,11 @@ def _find(body: LexborNode) -> tuple[list[Unit], list[Unit]]:
             text = node.text(deep=False)
             # the raw length bounds the non-space count, which bounds the unit
             if len(text) >= MIN_CHARS and (chars := nonspace(text)) >= MIN_CHARS:
-                direct.append((node, chars, commas(text), 0))
+                direct.append((node, chars, _commas(text), 0))
         elif tid in DEEP:
             text = node.text_lexbor()  # ``text()`` of an element, cheaper (measure.text_size)
             if len(text) >= MIN_CHARS and (chars := nonspace(text)) >= MIN_CHARS:
-                deep.append((node, chars, commas(text), budget.link_chars(node)))
+                deep.append((node, chars, _commas(text), budget.link_chars(node)))
     return deep, direct
 
 
@@ -101,7 +101,7 @@ class _Budget:
         return total
 
 
-def commas(text: str) -> int:
+def _commas(text: str) -> int:
     """Clause separators (``patterns.COMMAS``) in ``text``; an ASCII text has only ",", and
     in another a separator is counted only where ``in``, a much faster scan, finds it."""
     count = text.count(",")
