@@ -335,6 +335,19 @@ read_ids(PyObject *ids, Py_buffer *view)
     return 0;
 }
 
+/* Two tag id tables (both read, or neither: -1 with an exception set). */
+static int
+read_two_ids(PyObject *first, PyObject *second, Py_buffer *first_view, Py_buffer *second_view)
+{
+    if (read_ids(first, first_view) < 0)
+        return -1;
+    if (read_ids(second, second_view) < 0) {
+        PyBuffer_Release(first_view);
+        return -1;
+    }
+    return 0;
+}
+
 static PyObject *
 units(PyObject *Py_UNUSED(module), PyObject *args)
 {
@@ -347,12 +360,8 @@ units(PyObject *Py_UNUSED(module), PyObject *args)
     if (check_parser(parser) < 0)
         return NULL;
     Py_buffer deep_view, direct_view;
-    if (read_ids(deep_ids, &deep_view) < 0)
+    if (read_two_ids(deep_ids, direct_ids, &deep_view, &direct_view) < 0)
         return NULL;
-    if (read_ids(direct_ids, &direct_view) < 0) {
-        PyBuffer_Release(&deep_view);
-        return NULL;
-    }
     const unsigned char *deep_of = deep_view.buf, *direct_of = direct_view.buf;
     size_t deep_n = (size_t)deep_view.len, direct_n = (size_t)direct_view.len;
     size_t least = min_chars > 0 ? (size_t)min_chars : 0;
@@ -413,12 +422,8 @@ elements(PyObject *Py_UNUSED(module), PyObject *args)
         return NULL;
     }
     Py_buffer head_view, body_view;
-    if (read_ids(head_ids, &head_view) < 0)
+    if (read_two_ids(head_ids, body_ids, &head_view, &body_view) < 0)
         return NULL;
-    if (read_ids(body_ids, &body_view) < 0) {
-        PyBuffer_Release(&head_view);
-        return NULL;
-    }
     PyObject *found = PyList_New(count), *at_body = PyList_New(count), *result = NULL;
     if (found == NULL || at_body == NULL)
         goto done;

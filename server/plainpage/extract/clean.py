@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..model import Removed
 from ..options import Options
-from .cwalks import WALKS
+from .cwalks import WALKS, probe
 from .inventory import Inventory, take
 from .measure import TEXT_ID, first_tag, tag_id
 from .page import Page
@@ -280,12 +280,10 @@ _PROBE = (
 
 def _flagged_alike() -> bool:
     """True when the C walk is bound and lists the probe as Lexbor's selectors do."""
-    if WALKS is None:
+    parsed = probe(_PROBE)
+    if parsed is None:
         return False
-    tree = LexborHTMLParser(_PROBE)
-    body = tree.body
-    if body is None:
-        return False
+    tree, body = parsed
     in_c = WALKS.flagged(body.mem_id, tree, _C_TESTS)
     by_css = [body.css(_selector(_HIDDEN)), body.css(_selector(_SCREEN_READER))]
     return [[node.mem_id for node in found] for found in in_c] == [

@@ -20,7 +20,7 @@ try:  # built at install when a C compiler is at hand
 except ImportError:  # pragma: no cover - the walks in Python
     _walks = None
 
-__all__ = ["WALKS", "bound", "table"]
+__all__ = ["WALKS", "bound", "probe", "table"]
 
 
 def bound() -> ModuleType | None:
@@ -38,6 +38,16 @@ def table(ids: dict[int, int] | frozenset[int]) -> bytes:
     1), 0 for the others."""
     values = ids if isinstance(ids, dict) else dict.fromkeys(ids, 1)
     return bytes(values.get(tag, 0) for tag in range(max(values) + 1))
+
+
+def probe(html: str) -> tuple[LexborHTMLParser, LexborNode] | None:
+    """A probe page parsed, with its body, for a user to compare the C walk with its own
+    on; None when the walks are not bound (nothing to compare)."""
+    if WALKS is None:
+        return None
+    tree = LexborHTMLParser(html)
+    body = tree.body
+    return (tree, body) if body is not None else None
 
 
 #: The bound C walks, or None.

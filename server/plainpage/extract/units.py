@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .cwalks import WALKS, table
+from .cwalks import WALKS, probe, table
 from .measure import CARD_LINK_CHARS, tag_id
 from .patterns import COMMAS
 from .strings import nonspace
@@ -127,12 +127,10 @@ _PROBE = (
 
 def _c_agrees() -> bool:
     """True when the C walk is bound and answers the probe as the walk here does."""
-    if WALKS is None:
+    parsed = probe(_PROBE)
+    if parsed is None:
         return False
-    tree = LexborHTMLParser(_PROBE)
-    body = tree.body
-    if body is None:
-        return False
+    tree, body = parsed
     found = WALKS.units(body.mem_id, tree, *_C_ARGUMENTS)
 
     def key(units: list[Unit]) -> list[tuple[int, ...]]:
