@@ -268,6 +268,18 @@ def test_no_article_stays_empty_even_with_the_fallback_on() -> None:
     assert (article.text, article.confidence) == ("", 0.0)
 
 
+def test_control_characters_do_not_break_the_second_opinion(
+        caplog: pytest.LogCaptureFixture) -> None:
+    # lxml refuses them: readability-lxml failed and logged a traceback for such a page
+    # (on stderr of a CLI run), and gave no second opinion.
+    story = "".join(f"<p>{PROSE}\x01 {SECOND}</p>" for _ in range(3))
+    html = f'<html><body><div><a href="/x\x02">home</a></div>{story}</body></html>'
+    with caplog.at_level("DEBUG"):
+        article = extract(html, fallback=True, fallback_below=1.0)
+    assert "The river rose" in article.text
+    assert not [record for record in caplog.records if record.exc_info]
+
+
 def test_collapsed_until_found_text_is_kept() -> None:
     faq = ('<h2>When do the shops reopen?</h2><div hidden="until-found">'
            "<p>Answer: the shops on the high street reopen on Monday morning.</p></div>")

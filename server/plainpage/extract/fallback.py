@@ -15,6 +15,10 @@ from .render import Rendered, render
 # Its answer must hold this many times our text, and at least this many characters.
 _GAIN = 2.0
 _MIN_CHARS = 250
+# Characters lxml refuses in a tree ("All strings must be XML compatible"): the C0
+# controls but tab, LF and CR, and the two non-characters. Never visible text; left in,
+# one makes readability-lxml fail and log a traceback (on stderr where nothing else logs).
+_NOT_XML = dict.fromkeys([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF])
 
 
 def second_opinion(text: str, page: Page, ours: Rendered, options: Options) -> Rendered | None:
@@ -26,7 +30,7 @@ def second_opinion(text: str, page: Page, ours: Rendered, options: Options) -> R
     from readability.readability import Unparseable
 
     try:
-        summary = Document(text, url=page.url).summary(html_partial=True)
+        summary = Document(text.translate(_NOT_XML), url=page.url).summary(html_partial=True)
     except (Unparseable, LxmlError, ValueError):
         return None
     root = parse_fragment(summary)
