@@ -192,6 +192,22 @@ following(node *current, node *root)
     return current == NULL || current == root ? NULL : next_sibling(current);
 }
 
+/* The deep text of ``element`` (Lexbor's textContent), measured; -1 on an error. */
+static int
+measure_deep(node *document, node *element, size_t min_chars, Py_ssize_t *chars,
+             Py_ssize_t *commas)
+{
+    size_t length = 0;
+    unsigned char *text = text_content(element, &length);
+    if (text == NULL)
+        return 0;
+    int status = 0;
+    if (length >= min_chars)  /* (bytes are at least the characters they encode) */
+        status = count((const char *)text, length, chars, commas);
+    destroy_text(document, text);
+    return status;
+}
+
 /* What link counting may still walk (units.py's _Budget). */
 typedef struct {
     Py_ssize_t left, first;
@@ -224,14 +240,8 @@ link_chars(node *document, node *unit, uintptr_t a_id, Py_ssize_t card, budget *
         steps++;
         if (tag_id_of(current) != a_id)
             continue;
-        size_t length = 0;
-        unsigned char *text = text_content(current, &length);
-        if (text == NULL)
-            continue;
         Py_ssize_t size = 0, commas;
-        int status = count((const char *)text, length, &size, &commas);
-        destroy_text(document, text);
-        if (status < 0)
+        if (measure_deep(document, current, 0, &size, &commas) < 0)
             return -1;
         if (size < card)
             total += size;
@@ -265,22 +275,6 @@ document_of(node *start)
     for (node *up = parent_of(top); up != NULL; up = parent_of(up))
         top = up;
     return type_of(top) == NODE_DOCUMENT ? top : NULL;
-}
-
-/* The deep text of ``element`` (Lexbor's textContent), measured; -1 on an error. */
-static int
-measure_deep(node *document, node *element, size_t min_chars, Py_ssize_t *chars,
-             Py_ssize_t *commas)
-{
-    size_t length = 0;
-    unsigned char *text = text_content(element, &length);
-    if (text == NULL)
-        return 0;
-    int status = 0;
-    if (length >= min_chars)  /* (bytes are at least the characters they encode) */
-        status = count((const char *)text, length, chars, commas);
-    destroy_text(document, text);
-    return status;
 }
 
 /* The direct text of ``element`` (its text children's data, joined), measured. */

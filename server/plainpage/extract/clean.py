@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..model import Removed
 from ..options import Options
-from .cwalks import WALKS, probe
+from .cwalks import WALKS, agrees
 from .inventory import Inventory, take
 from .measure import TEXT_ID, first_tag, tag_id
 from .page import Page
@@ -278,17 +278,8 @@ _PROBE = (
 )
 
 
-def _flagged_alike() -> bool:
-    """True when the C walk is bound and lists the probe as Lexbor's selectors do."""
-    parsed = probe(_PROBE)
-    if parsed is None:
-        return False
-    tree, body = parsed
-    in_c = WALKS.flagged(body.mem_id, tree, _C_TESTS)
-    by_css = [body.css(_selector(_HIDDEN)), body.css(_selector(_SCREEN_READER))]
-    return [[node.mem_id for node in found] for found in in_c] == [
-        [node.mem_id for node in found] for found in by_css]
-
-
-#: Whether ``_flagged`` reads the attributes in C.
-FLAGGED_IN_C = _flagged_alike()
+#: Whether ``_flagged`` reads the attributes in C: the walk is bound and lists the probe as
+#: Lexbor's selectors do.
+FLAGGED_IN_C = agrees(
+    _PROBE, lambda tree, body: WALKS.flagged(body.mem_id, tree, _C_TESTS),
+    lambda _, body: [body.css(_selector(_HIDDEN)), body.css(_selector(_SCREEN_READER))])

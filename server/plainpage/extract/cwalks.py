@@ -9,7 +9,9 @@ user also checks the C walk against its Python walk on a probe page before it tr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import ModuleType
+from typing import Any
 
 import selectolax
 import selectolax.lexbor
@@ -20,7 +22,7 @@ try:  # built at install when a C compiler is at hand
 except ImportError:  # pragma: no cover - the walks in Python
     _walks = None
 
-__all__ = ["WALKS", "bound", "probe", "table"]
+__all__ = ["WALKS", "agrees", "bound", "table"]
 
 
 def bound() -> ModuleType | None:
@@ -40,14 +42,26 @@ def table(ids: dict[int, int] | frozenset[int]) -> bytes:
     return bytes(values.get(tag, 0) for tag in range(max(values) + 1))
 
 
-def probe(html: str) -> tuple[LexborHTMLParser, LexborNode] | None:
-    """A probe page parsed, with its body, for a user to compare the C walk with its own
-    on; None when the walks are not bound (nothing to compare)."""
+#: A walk asked of a parsed page and its body.
+Walk = Callable[[LexborHTMLParser, LexborNode], Any]
+
+
+def agrees(html: str, in_c: Walk, in_python: Walk) -> bool:
+    """True when the C walks are bound and ``in_c`` answers the probe page ``html`` as
+    ``in_python`` does (nodes compared by ``mem_id``, in lists and tuples as they stand)."""
     if WALKS is None:
-        return None
+        return False
     tree = LexborHTMLParser(html)
     body = tree.body
-    return (tree, body) if body is not None else None
+    return body is not None and _plain(in_c(tree, body)) == _plain(in_python(tree, body))
+
+
+def _plain(answer: Any) -> Any:
+    if isinstance(answer, LexborNode):
+        return answer.mem_id
+    if isinstance(answer, list | tuple):
+        return [_plain(item) for item in answer]
+    return answer
 
 
 #: The bound C walks, or None.

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .cwalks import WALKS, table
+from .cwalks import WALKS, agrees, table
 from .measure import tag_id
 
 #: Never readable text: ``clean`` removes these without a report.
@@ -136,18 +136,12 @@ _PROBE = (
 )
 
 
-def _c_agrees() -> bool:
-    """True when the C walk is bound and lists the probe as the walk here does."""
-    if WALKS is None:
-        return False
-    tree = LexborHTMLParser(_PROBE)
-
-    def ids(inventory: Inventory) -> list[object]:
-        return [[node.mem_id for node in getattr(inventory, name)] if name != "titles"
-                else [getattr(inventory.head_title, "mem_id", None)] for name in _LISTS] + [
-            inventory.head_links]
-    return ids(_take_in_c(tree, tree.root)) == ids(take(tree, in_c=False))
+def _listed(inventory: Inventory) -> list[object]:
+    """The inventory's lists, head title and head link count, to compare two walks by."""
+    return [getattr(inventory, name) for name in _LISTS if name != "titles"] + [
+        inventory.head_title, inventory.head_links]
 
 
-#: Whether ``take`` walks in C.
-IN_C = _c_agrees()
+#: Whether ``take`` walks in C: it is bound and lists the probe as the walk here does.
+IN_C = agrees(_PROBE, lambda tree, _: _listed(_take_in_c(tree, tree.root)),
+              lambda tree, _: _listed(take(tree, in_c=False)))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .cwalks import WALKS, probe, table
+from .cwalks import WALKS, agrees, table
 from .measure import CARD_LINK_CHARS, tag_id
 from .patterns import COMMAS
 from .strings import nonspace
@@ -125,18 +125,6 @@ _PROBE = (
 )
 
 
-def _c_agrees() -> bool:
-    """True when the C walk is bound and answers the probe as the walk here does."""
-    parsed = probe(_PROBE)
-    if parsed is None:
-        return False
-    tree, body = parsed
-    found = WALKS.units(body.mem_id, tree, *_C_ARGUMENTS)
-
-    def key(units: list[Unit]) -> list[tuple[int, ...]]:
-        return [(node.mem_id, *counts) for node, *counts in units]
-    return [key(units) for units in found] == [key(units) for units in _find(body)]
-
-
-#: Whether ``find`` walks in C.
-IN_C = _c_agrees()
+#: Whether ``find`` walks in C: it is bound and finds the probe's units as ``_find`` does.
+IN_C = agrees(_PROBE, lambda tree, body: WALKS.units(body.mem_id, tree, *_C_ARGUMENTS),
+              lambda _, body: _find(body))
